@@ -1,0 +1,105 @@
+// Extraction settings with PyRadiomics' names, defaults and meanings (PyRadiomics 3.1.0).
+#pragma once
+
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernels/texture.hpp"
+
+namespace radcore {
+
+enum class interpolator_kind {
+  nearest_neighbor,
+  linear,
+  bspline,
+  gaussian,
+  label_gaussian,
+  hamming_windowed_sinc,
+  cosine_windowed_sinc,
+  welch_windowed_sinc,
+  lanczos_windowed_sinc,
+  blackman_windowed_sinc,
+};
+
+enum class resegment_mode { absolute, relative, sigma };
+
+// The `setting:` section. Optional fields are PyRadiomics' None.
+struct extraction_settings {
+  // Discretisation
+  double bin_width = 25.0;
+  std::optional<int> bin_count;
+  std::int64_t maximum_bin_count = 100000;  // radcore's own setting: largest bin index accepted
+  int voxel_array_shift = 0;
+
+  // Mask and ROI checks
+  int label = 1;
+  int label_channel = 0;
+  int minimum_roi_dimensions = 2;
+  std::optional<int> minimum_roi_size;
+  std::optional<double> geometry_tolerance;
+  bool correct_mask = false;
+  bool additional_info = true;
+
+  // Preprocessing
+  bool normalize = false;
+  double normalize_scale = 1.0;
+  std::optional<double> remove_outliers;
+  std::optional<std::array<double, 3>> resampled_pixel_spacing;  // (x, y, z) mm; 0 keeps that axis
+  interpolator_kind interpolator = interpolator_kind::bspline;
+  int pad_distance = 5;
+  bool pre_crop = false;
+
+  // Resegmentation
+  std::optional<std::vector<double>> resegment_range;  // one or two values
+  resegment_mode resegment = resegment_mode::absolute;
+  bool resegment_shape = false;
+
+  // Texture
+  std::vector<int> distances{1};
+  bool force2d = false;
+  int force2d_dimension = 0;
+  bool symmetrical_glcm = true;
+  weighting_norm weighting = weighting_norm::none;
+  int gldm_a = 0;
+
+  texture_settings texture() const;
+};
+
+// One feature class as the parameter file enables it: all non-deprecated features (empty `features`),
+// or the named ones (computed even when deprecated).
+struct class_selection {
+  std::string name;  // firstorder, shape, shape2D, glcm, glrlm, glszm, gldm, ngtdm
+  std::vector<std::string> features;
+};
+
+// One image type with its own setting overrides (the `imageType:` section).
+struct image_type_selection {
+  std::string name;  // Original, Wavelet, LoG, ...
+  std::map<std::string, std::string> overrides;  // raw `setting` names and their YAML text
+};
+
+// A whole parameter file: settings, enabled classes in file order, enabled image types in file order.
+struct extraction_parameters {
+  extraction_settings settings;
+  std::vector<class_selection> classes;
+  std::vector<image_type_selection> image_types;
+  std::string text;  // the settings as the user gave them, for provenance
+};
+
+// Returns PyRadiomics' defaults: image type Original, every class except shape2D.
+extraction_parameters default_parameters();
+
+// Parses a PyRadiomics parameter file. Throws input_error that names the file, the setting and the
+// problem for an unknown name, a value of the wrong type or out of range, or an unknown class or feature.
+extraction_parameters load_parameters_file(const std::string& path);
+
+// Parses parameter text (YAML or JSON, as PyRadiomics accepts); `source` names it in errors.
+extraction_parameters parse_parameters(const std::string& text, const std::string& source);
+
+// Applies one `-s NAME:VALUE` override, with the value parsed as YAML. Throws input_error as above.
+void apply_setting_override(extraction_parameters& parameters, const std::string& name_value);
+
+}  // namespace radcore

@@ -1,0 +1,80 @@
+// ROI images as the feature families consume them: cropped to the mask's bounding box, stored in
+// numpy order (z, y, x) with x varying fastest, packed many to a batch.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/hd.hpp"
+
+namespace radcore {
+
+// Size of a cropped ROI image in voxels.
+struct extent3 {
+  int nx = 0;
+  int ny = 0;
+  int nz = 0;
+
+  RADCORE_HD std::int64_t count() const { return std::int64_t(nx) * ny * nz; }
+  RADCORE_HD std::int64_t index(int x, int y, int z) const { return x + std::int64_t(nx) * (y + std::int64_t(ny) * z); }
+  RADCORE_HD bool contains(int x, int y, int z) const {
+    return x >= 0 && y >= 0 && z >= 0 && x < nx && y < ny && z < nz;
+  }
+};
+
+// Offset to a neighbouring voxel, in voxels along z, y and x (PyRadiomics lists angles in this order).
+struct offset3 {
+  int dz = 0;
+  int dy = 0;
+  int dx = 0;
+};
+
+// Undiscretised ROI images: intensities (in the image's values, as float64) and masks of each ROI's crop.
+// Voxels of ROI r occupy [voxel_offset[r], voxel_offset[r + 1]) in `intensity` and `mask`.
+struct roi_batch {
+  std::vector<extent3> size;
+  std::vector<std::array<double, 3>> spacing;  // (x, y, z) in mm
+  std::vector<std::int64_t> voxel_offset{0};
+  std::vector<double> intensity;
+  std::vector<std::uint8_t> mask;  // 1 inside the ROI, 0 outside
+
+  int rois() const { return int(size.size()); }
+  void add(const extent3& extent, const std::array<double, 3>& voxel_spacing, const double* values,
+           const std::uint8_t* roi_mask);
+};
+
+// Discretised ROI images with grey levels compacted to those present in each ROI.
+// `level` holds, per voxel, the compact index 1..n of its grey level inside the ROI and 0 outside.
+// grey_value[level_offset[r] + k - 1] is the bin number (PyRadiomics' grey level i) of compact index k;
+// bin numbers are sorted ascending. `ng` is PyRadiomics' Ng: the largest bin number in the ROI.
+struct discrete_batch {
+  std::vector<extent3> size;
+  std::vector<std::array<double, 3>> spacing;  // (x, y, z) in mm
+  std::vector<std::int64_t> voxel_offset{0};
+  std::vector<std::int32_t> level;
+  std::vector<std::int64_t> level_offset{0};
+  std::vector<double> grey_value;
+  std::vector<std::int32_t> ng;
+
+  int rois() const { return int(size.size()); }
+  int levels(int roi) const { return int(level_offset[roi + 1] - level_offset[roi]); }
+  const std::int32_t* voxels(int roi) const { return level.data() + voxel_offset[roi]; }
+  const double* grey_values(int roi) const { return grey_value.data() + level_offset[roi]; }
+};
+
+// Feature values of one family for a batch: rows are ROIs, columns the family's features in the order
+// of its name table. NaN marks a value PyRadiomics also reports as NaN.
+struct feature_block {
+  int rois = 0;
+  int features = 0;
+  std::vector<double> values;
+
+  feature_block() = default;
+  feature_block(int roi_count, int feature_count)
+      : rois(roi_count), features(feature_count), values(std::size_t(roi_count) * feature_count, 0.0) {}
+  double& at(int roi, int feature) { return values[std::size_t(roi) * features + feature]; }
+  double at(int roi, int feature) const { return values[std::size_t(roi) * features + feature]; }
+};
+
+}  // namespace radcore
