@@ -48,7 +48,9 @@ volume read_volume(const std::string& path, int channel) {
     io->SetFileName(path);
     io->ReadImageInformation();
     out.pixel_type = itk::ImageIOBase::GetComponentTypeAsString(io->GetComponentType());
+    out.value_pixel_type = out.pixel_type;
     const unsigned dimensions = io->GetNumberOfDimensions();
+    out.file_dimensions = int(dimensions);
     if (dimensions < 2 || dimensions > 3) {
       throw input_error(path + ": image has " + std::to_string(dimensions) +
                         " dimensions; radcore reads 2D and 3D images");
