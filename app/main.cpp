@@ -1,2 +1,81 @@
-// Placeholder entry point until the command line lands.
-int main() { return 0; }
+// `radcore`: the command line. Exit status 0 on success, 1 when an input cannot be used (the message names
+// it and the reason), 2 for a command line that cannot be parsed.
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "app/commands.hpp"
+#include "host/version.hpp"
+#include "kernels/error.hpp"
+
+namespace {
+
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+
+void print_version() {
+  std::cout << "radcore " << radcore::version() << "\n";
+  std::cout << "git revision: " << radcore::git_revision() << "\n";
+  std::cout << "backends:";
+  for (const std::string& backend : radcore::built_backends()) std::cout << ' ' << backend;
+  std::cout << "\n";
+}
+
+// Returns the help command for the subcommand given on the command line, or for radcore itself.
+std::string help_command(const CLI::App& app) {
+  const std::vector<const CLI::App*> given = app.get_subcommands([](const CLI::App* sub) { return sub->parsed(); });
+  return given.empty() ? "radcore --help" : "radcore " + given.front()->get_name() + " --help";
+}
+
+int report_error(const std::string& message, int status) {
+  std::cerr << "radcore: error: " << message << '\n';
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("radcore: radiomics features with PyRadiomics 3.1.0's definitions", "radcore");
+  bool show_version = false;
+  app.add_flag("--version", show_version, "Print the version, the git revision and the built backends");
+  app.require_subcommand(0, 1);
+
+  std::vector<radcore::cli::subcommand> subcommands;
+  subcommands.push_back(radcore::cli::add_extract_command(app));
+  subcommands.push_back(radcore::cli::add_phantom_command(app));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError& error) {
+    return report_error(std::string(error.what()) + " (run '" + help_command(app) + "' for usage)", exit_usage);
+  }
+
+  if (show_version) {
+    print_version();
+    return 0;
+  }
+
+  try {
+    for (const radcore::cli::subcommand& command : subcommands) {
+      if (command.app->parsed()) {
+        command.run();
+        return 0;
+      }
+    }
+  } catch (const radcore::input_error& error) {  // roi_error included
+    return report_error(error.what(), exit_failure);
+  } catch (const std::exception& error) {
+    return report_error(std::string("unexpected failure: ") + error.what(), exit_failure);
+  }
+
+  return report_error("no command given (run 'radcore --help' for usage)", exit_usage);
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,6 +26,21 @@ enum class interpolator_kind {
 };
 
 enum class resegment_mode { absolute, relative, sigma };
+
+// Settings of the filtered image types, with the defaults PyRadiomics' filter functions use.
+struct filter_settings {
+  std::vector<double> sigma;       // LoG sigmas in mm; empty yields no LoG image
+  std::string wavelet = "coif1";   // a discrete PyWavelets wavelet name
+  int level = 1;                   // wavelet levels computed
+  int start_level = 0;             // first wavelet level (0-based)
+  bool gradient_use_spacing = true;
+  double lbp2d_radius = 1.0;
+  int lbp2d_samples = 8;
+  std::string lbp2d_method = "uniform";  // default, ror, uniform or var
+  int lbp3d_levels = 2;
+  double lbp3d_icosphere_radius = 1.0;
+  int lbp3d_icosphere_subdivision = 1;
+};
 
 // The `setting:` section. Optional fields are PyRadiomics' None.
 struct extraction_settings {
@@ -65,6 +81,8 @@ struct extraction_settings {
   weighting_norm weighting = weighting_norm::none;
   int gldm_a = 0;
 
+  filter_settings filters;
+
   texture_settings texture() const;
 };
 
@@ -77,8 +95,8 @@ struct class_selection {
 
 // One image type with its own setting overrides (the `imageType:` section).
 struct image_type_selection {
-  std::string name;  // Original, Wavelet, LoG, ...
-  std::map<std::string, std::string> overrides;  // raw `setting` names and their YAML text
+  std::string name;  // Original, Wavelet, LoG, Square, SquareRoot, Logarithm, Exponential, Gradient, LBP2D, LBP3D
+  std::map<std::string, std::string> overrides;  // checked `setting` names and their values as YAML text
 };
 
 // A whole parameter file: settings, enabled classes in file order, enabled image types in file order.
@@ -86,7 +104,8 @@ struct extraction_parameters {
   extraction_settings settings;
   std::vector<class_selection> classes;
   std::vector<image_type_selection> image_types;
-  std::string text;  // the settings as the user gave them, for provenance
+  std::map<std::string, std::string> setting_values;  // the `setting:` entries given, as YAML text
+  std::string text;  // canonical YAML of the effective parameters, for provenance; parse_parameters reads it
 };
 
 // Returns PyRadiomics' defaults: image type Original, every class except shape2D.
@@ -101,5 +120,14 @@ extraction_parameters parse_parameters(const std::string& text, const std::strin
 
 // Applies one `-s NAME:VALUE` override, with the value parsed as YAML. Throws input_error as above.
 void apply_setting_override(extraction_parameters& parameters, const std::string& name_value);
+
+// Returns the settings for one image type: `setting:` with the type's own overrides on top. PyRadiomics
+// resamples before it filters, so interpolator, resampledPixelSpacing and padDistance overrides of an
+// image type have no effect there, and callers should take those from parameters.settings.
+extraction_settings settings_for_image_type(const extraction_parameters& parameters,
+                                            const image_type_selection& image_type);
+
+// The image type names PyRadiomics 3.1.0 accepts, in its order (sorted names of its get*Image functions).
+const std::vector<std::string>& image_type_names();
 
 }  // namespace radcore

@@ -1,0 +1,43 @@
+#include "app/output_file.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include "kernels/error.hpp"
+
+namespace radcore::cli {
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  // The temporary file sits in the target's folder, so that the rename stays on one file system.
+  fs::path temporary = target;
+  temporary += ".tmp-" + std::to_string(::getpid());
+
+  {
+    std::ofstream output(temporary, std::ios::binary | std::ios::trunc);
+    if (!output) throw input_error(path + ": cannot create the output file: " + std::strerror(errno));
+    output << content;
+    output.flush();
+    if (!output) {
+      std::error_code ignored;
+      fs::remove(temporary, ignored);
+      throw input_error(path + ": writing the output file failed: " + std::strerror(errno));
+    }
+  }
+
+  std::error_code error;
+  fs::rename(temporary, target, error);
+  if (error) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw input_error(path + ": cannot move the finished output into place: " + error.message());
+  }
+}
+
+}  // namespace radcore::cli
