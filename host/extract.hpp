@@ -1,0 +1,24 @@
+// Extraction of one case: image and mask files in, PyRadiomics' keys and values out.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "host/settings.hpp"
+
+namespace radcore {
+
+// One ROI's output, in PyRadiomics' column order: diagnostics first, then features.
+struct feature_row {
+  std::vector<std::string> diagnostic_keys;    // diagnostics_* keys
+  std::vector<std::string> diagnostic_values;  // as PyRadiomics prints them
+  std::vector<std::string> feature_keys;       // e.g. original_glcm_Contrast
+  std::vector<double> feature_values;
+};
+
+// Extracts every enabled feature of one ROI (the mask's `label`, or settings.label when label is 0).
+// Throws input_error or roi_error with the file, the ROI and the reason; nothing is returned partly.
+feature_row extract_case(const std::string& image_path, const std::string& mask_path,
+                         const extraction_parameters& parameters, int label = 0);
+
+}  // namespace radcore

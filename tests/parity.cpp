@@ -1,0 +1,83 @@
+#include "tests/parity.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+
+namespace radcore::testing {
+
+tolerance tolerance_for(const std::string& key) {
+  // Default: both implementations evaluate the same formulas in float64; 1e-6 relative is the parity
+  // target, and 1e-12 absolute covers values that are exactly 0 in exact arithmetic but come out as
+  // rounding residues of about 1e-16 (flat-ROI entropies, for example).
+  static const tolerance exact{1e-6, 1e-12, "same formulas in float64"};
+  // Small differences of large terms: the absolute error is bounded by the size of the terms, not of
+  // the result, so the floor is set relative to the magnitudes involved.
+  static const std::map<std::string, tolerance> floors{
+      {"glcm_Correlation", {1e-6, 1e-9, "(sum p*i*j - ux*uy) / (sx*sy) cancels where sx*sy is tiny"}},
+      {"glcm_ClusterShade", {1e-6, 1e-7, "sum of cubed deviations of opposite sign cancels"}},
+      {"glcm_Imc1", {1e-6, 1e-9, "(HXY - HXY1) is a difference of entropies of similar size"}},
+      {"glcm_Imc2", {1e-6, 1e-9, "sqrt(1 - exp(-2 (HXY2 - HXY))) of a difference of entropies"}},
+      {"firstorder_Skewness", {1e-6, 1e-9, "third central moment cancels for near-symmetric ROIs"}},
+  };
+  for (const auto& [suffix, value] : floors) {
+    if (key.size() >= suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      return value;
+    }
+  }
+  return exact;
+}
+
+std::vector<std::string> compare_with_reference(const std::vector<std::string>& reference_keys,
+                                                const std::vector<std::string>& reference_values,
+                                                const feature_row& row, bool compare_mcc) {
+  std::map<std::string, double> computed;
+  for (std::size_t i = 0; i < row.feature_keys.size(); ++i) computed[row.feature_keys[i]] = row.feature_values[i];
+
+  std::map<std::string, std::string> diagnostics;
+  for (std::size_t i = 0; i < row.diagnostic_keys.size(); ++i) diagnostics[row.diagnostic_keys[i]] = row.diagnostic_values[i];
+
+  std::vector<std::string> mismatches;
+  for (std::size_t i = 0; i < reference_keys.size(); ++i) {
+    const std::string& key = reference_keys[i];
+    // Image and mask diagnostics are facts of the input (hashes, sizes, bounding boxes, means), so they
+    // must be equal as text; versions and the configuration text differ by design.
+    if (key.rfind("diagnostics_Image-", 0) == 0 || key.rfind("diagnostics_Mask-", 0) == 0) {
+      const auto found = diagnostics.find(key);
+      if (found == diagnostics.end()) {
+        mismatches.push_back(key + ": missing from radcore's diagnostics");
+      } else if (found->second != reference_values[i]) {
+        mismatches.push_back(key + ": radcore '" + found->second + "', PyRadiomics '" + reference_values[i] + "'");
+      }
+      continue;
+    }
+    if (key.rfind("original_", 0) != 0) continue;
+    if (!compare_mcc && key == "original_glcm_MCC") continue;
+    const auto found = computed.find(key);
+    if (found == computed.end()) {
+      mismatches.push_back(key + ": missing from radcore's output");
+      continue;
+    }
+    const double expected = std::strtod(reference_values[i].c_str(), nullptr);
+    const double actual = found->second;
+    if (std::isnan(expected) && std::isnan(actual)) continue;
+    const tolerance t = tolerance_for(key);
+    const double allowed = t.relative * std::fabs(expected) + t.absolute;
+    if (!(std::fabs(actual - expected) <= allowed)) {
+      std::ostringstream line;
+      line.precision(17);
+      line << key << ": radcore " << actual << ", PyRadiomics " << expected << " (difference "
+           << actual - expected << ", allowed " << allowed << ")";
+      mismatches.push_back(line.str());
+    }
+  }
+  for (const auto& [key, value] : computed) {
+    bool in_reference = false;
+    for (const std::string& reference_key : reference_keys) in_reference = in_reference || reference_key == key;
+    if (!in_reference) mismatches.push_back(key + ": computed by radcore but absent from the reference");
+  }
+  return mismatches;
+}
+
+}  // namespace radcore::testing

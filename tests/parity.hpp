@@ -1,0 +1,29 @@
+// Comparing radcore's feature rows with PyRadiomics 3.1.0 reference rows, with one tolerance table.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "host/extract.hpp"
+
+namespace radcore::testing {
+
+// Relative and absolute tolerance of one feature; a value passes when
+// |radcore - reference| <= relative * |reference| + absolute.
+struct tolerance {
+  double relative;
+  double absolute;
+  const char* reason;
+};
+
+// The tolerance for a key such as original_glcm_Correlation.
+tolerance tolerance_for(const std::string& key);
+
+// Compares every `original_*` key of a reference row with radcore's row and returns one line per
+// mismatch (empty when all agree). With compare_mcc false, MCC is not compared (its reference is
+// unstable where an angle's second eigenvalue is at most 1e-9).
+std::vector<std::string> compare_with_reference(const std::vector<std::string>& reference_keys,
+                                                const std::vector<std::string>& reference_values,
+                                                const feature_row& row, bool compare_mcc);
+
+}  // namespace radcore::testing
