@@ -10,7 +10,7 @@ image of ../shared/data, stored as SHA-1 digests and sampled voxels). All run wh
 
 The outputs come from PyRadiomics' own `imageoperations.getWaveletImage`, so they carry its padding of odd
 dimensions, its axis order, its decomposition names and its yield order. A SHA-1 digest is taken over the
-C-order bytes of one decomposition as numpy holds it: float64 for integer input, float32 for float32 input.
+C-order bytes of one decomposition in the dtype numpy returns: float64 for integer input, float32 for float32 input.
 """
 
 import argparse
@@ -138,8 +138,9 @@ def write_small():
     rows = []
     for case, (size, dtype, seed) in SMALL_CASES.items():
         volume = random_volume(size, dtype, seed)
-        write_npy(OUTPUT_DIR / f"{case}_input.npy", volume.astype(numpy.float32 if dtype == "float32" else numpy.float64))
-        # A 2D case is one z slice: PyRadiomics then sees a 2D (y, x) array.
+        stored_dtype = numpy.float32 if dtype == "float32" else numpy.float64
+        write_npy(OUTPUT_DIR / f"{case}_input.npy", volume.astype(stored_dtype))
+        # A 2D case is one z slice, passed to PyRadiomics as a 2D (y, x) array.
         dimensions = 2 if case.startswith("plane_") else 3
         for config in SMALL_RUNS[case]:
             images = wavelet_images(volume[0] if dimensions == 2 else volume, config)
