@@ -77,7 +77,7 @@ CLI::Validator label_validator() {
 subcommand add_extract_command(CLI::App& parent) {
   auto options = std::make_shared<extract_options>();
   CLI::App* app = parent.add_subcommand("extract", "Extract PyRadiomics features of one image and mask into CSV");
-  app->add_option("image", options->image, "Image file (NIfTI, NRRD, MHA, ...) or DICOM series folder")->required();
+  app->add_option("image", options->image, "Image file (NIfTI, NRRD, MHA or another single-file format ITK reads)")->required();
   app->add_option("mask", options->mask, "Label map of the ROI, on the image's geometry")->required();
   app->add_option("-p,--param", options->parameter_file,
                   "PyRadiomics parameter file (YAML or JSON); without it PyRadiomics' defaults apply");
