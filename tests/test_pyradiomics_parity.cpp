@@ -17,8 +17,8 @@ namespace {
 
 using testing::test_resource;
 
-// MCC is compared only where every angle's second eigenvalue exceeds this; below it PyRadiomics keeps
-// or drops the angle depending on numpy's real-or-complex eigenvalue result for all angles together.
+// MCC is held to the default tolerance only where every angle's second eigenvalue exceeds this. Below it,
+// PyRadiomics keeps or drops the angle depending on numpy's real-or-complex result for all angles.
 constexpr double mcc_stable_eigenvalue = 1e-9;
 
 std::string value_of(const csv_table& table, std::size_t row, const std::string& column) {
@@ -105,7 +105,7 @@ INSTANTIATE_TEST_SUITE_P(PyRadiomics, RandomCaseParity, ::testing::ValuesIn(rand
   return value_of(random_features(), info.param, "case") + "_" + value_of(random_features(), info.param, "kind");
 });
 
-// --- inputs PyRadiomics refuses ------------------------------------------------------------------------
+// --- inputs PyRadiomics rejects ------------------------------------------------------------------------
 
 const csv_table& refused_cases() {
   static const csv_table table = read_csv_file(test_resource("reference/random/refused.csv").string());
@@ -124,7 +124,7 @@ TEST_P(RefusedCase, IsRejectedWithReason) {
   const int label = std::atoi(value_of(table, row_index, "label").c_str());
   try {
     extract_case(folder + name + "_image.nrrd", folder + name + "_mask.nrrd", parameters, label);
-    ADD_FAILURE() << name << " was accepted; PyRadiomics refuses it: " << value_of(table, row_index, "message");
+    ADD_FAILURE() << name << " was accepted; PyRadiomics rejects it: " << value_of(table, row_index, "message");
   } catch (const input_error& error) {
     const std::string message = error.what();
     EXPECT_NE(message.find(name + "_mask.nrrd"), std::string::npos) << "message does not name the mask: " << message;
