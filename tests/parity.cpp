@@ -29,6 +29,17 @@ tolerance tolerance_for(const std::string& key) {
   return exact;
 }
 
+bool is_feature_key(const std::string& key) {
+  // PyRadiomics 3.1.0's image type names: original, wavelet-XYZ, waveletN-XYZ, log-sigma-S-mm-3D, square,
+  // squareroot, logarithm, exponential, gradient, lbp-2D, lbp-3D-mN and lbp-3D-k.
+  static const char* const prefixes[] = {"original_", "wavelet",      "log-sigma-",   "square_",   "squareroot_",
+                                         "logarithm_", "exponential_", "gradient_", "lbp-"};
+  for (const char* prefix : prefixes) {
+    if (key.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> compare_with_reference(const std::vector<std::string>& reference_keys,
                                                 const std::vector<std::string>& reference_values,
                                                 const feature_row& row, bool compare_mcc) {
@@ -52,7 +63,7 @@ std::vector<std::string> compare_with_reference(const std::vector<std::string>& 
       }
       continue;
     }
-    if (key.rfind("original_", 0) != 0) continue;
+    if (!is_feature_key(key)) continue;
 
     const auto found = computed.find(key);
     if (found == computed.end()) {

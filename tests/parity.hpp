@@ -19,9 +19,12 @@ struct tolerance {
 // The tolerance for a key such as original_glcm_Correlation.
 tolerance tolerance_for(const std::string& key);
 
-// Compares every `original_*` key of a reference row with radcore's row and returns one line per
-// mismatch (empty when all agree). With compare_mcc false, MCC is compared with an absolute floor of
-// 1e-7 only (its reference is unstable where an angle's second eigenvalue is at most 1e-9).
+// Returns whether a CSV column is a feature: its name starts with one of PyRadiomics' image type names.
+bool is_feature_key(const std::string& key);
+
+// Compares every feature key of a reference row, of every image type, with radcore's row and returns one
+// line per mismatch (empty when all agree). With compare_mcc false, MCC is compared with an absolute floor
+// of 1e-7 only (its reference is unstable where an angle's second eigenvalue is at most 1e-9).
 std::vector<std::string> compare_with_reference(const std::vector<std::string>& reference_keys,
                                                 const std::vector<std::string>& reference_values,
                                                 const feature_row& row, bool compare_mcc);
