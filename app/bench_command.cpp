@@ -1,0 +1,95 @@
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "app/commands.hpp"
+#include "app/output_file.hpp"
+#include "host/benchmark_workload.hpp"
+#include "host/version.hpp"
+#include "kernels/error.hpp"
+
+namespace radcore::cli {
+namespace {
+
+// The CPU model from /proc/cpuinfo, or "unknown" where it cannot be read.
+std::string cpu_model() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(line.find_first_not_of(" \t", colon + 1));
+    }
+  }
+  return "unknown";
+}
+
+nlohmann::json result_json(const workload_info& workload, const std::vector<family_result>& results) {
+  nlohmann::json out;
+  out["radcore_version"] = version();
+  out["radcore_revision"] = git_revision();
+  out["workload"] = {{"name", workload.name}, {"version", workload.version}, {"roi_edges", workload.roi_edges},
+                     {"rois_per_size", workload.rois_per_size}};
+  out["machine"] = {{"cpu", cpu_model()},
+                    {"cores", std::thread::hardware_concurrency()},
+                    {"gpu", nullptr},
+                    {"gpu_memory", nullptr}};
+  out["results"] = nlohmann::json::array();
+  for (const family_result& r : results) {
+    out["results"].push_back({{"family", r.family},
+                              {"device", r.device},
+                              {"rois_per_second", r.rois_per_second},
+                              {"voxels_per_second", r.voxels_per_second}});
+  }
+  return out;
+}
+
+void print_table(const workload_info& workload, const std::vector<family_result>& results) {
+  std::printf("radcore bench: workload %s v%d, cubes of", workload.name.c_str(), workload.version);
+  for (int edge : workload.roi_edges) std::printf(" %d^3", edge);
+  std::printf(" voxels, %d ROIs each\n", workload.rois_per_size);
+  std::printf("%-12s %-6s %16s %18s\n", "family", "device", "ROIs/s", "voxels/s");
+  for (const family_result& r : results) {
+    std::printf("%-12s %-6s %16.1f %18.4g\n", r.family.c_str(), r.device.c_str(), r.rois_per_second,
+                r.voxels_per_second);
+  }
+}
+
+}  // namespace
+
+subcommand add_bench_command(CLI::App& parent) {
+  struct options_t {
+    std::string device = "auto";
+    std::string workload = "study";
+    std::string output;
+    double seconds = 1.0;
+  };
+  auto options = std::make_shared<options_t>();
+  CLI::App* app = parent.add_subcommand("bench", "Time a fixed, versioned workload per feature family");
+  app->add_option("--device", options->device, "Backend: auto, cpu or cuda (auto uses the CPU when no GPU is built)");
+  app->add_option("--workload", options->workload, "Workload name: study (default) or study-large");
+  app->add_option("-o,--out", options->output, "Write the results as JSON to this file");
+  app->add_option("--seconds", options->seconds, "Least time spent timing each family, in seconds (default 1)")
+      ->check(CLI::PositiveNumber);
+
+  return {app, [options] {
+            if (options->device == "cuda") {
+              throw input_error("--device cuda: this build of radcore has no CUDA backend; use --device cpu");
+            }
+            if (options->device != "cpu" && options->device != "auto") {
+              throw input_error("--device " + options->device + " is invalid; use auto, cpu or cuda");
+            }
+            if (options->device == "auto") std::cerr << "radcore: no CUDA backend in this build, running on the CPU\n";
+            const workload_info workload = find_workload(options->workload);
+            const std::vector<family_result> results = run_workload(workload, options->seconds);
+            print_table(workload, results);
+            if (!options->output.empty()) write_file_atomically(options->output, result_json(workload, results).dump(2) + "\n");
+          }};
+}
+
+}  // namespace radcore::cli
