@@ -1,5 +1,6 @@
 // `radcore`: the command line. Exit status 0 on success, 1 when an input cannot be used (the message names
-// it and the reason), 2 for a command line that cannot be parsed.
+// it and the reason), 2 for a command line that cannot be parsed, and 2 from `extract --cohort` when some
+// ROIs failed while the run itself completed.
 #include <exception>
 #include <iostream>
 #include <string>
@@ -30,7 +31,11 @@ std::string help_command(const CLI::App& app) {
   return given.empty() ? "radcore --help" : "radcore " + given.front()->get_name() + " --help";
 }
 
-int report_error(const std::string& message, int status) {
+// Prints the error as one line; line breaks inside a library's message become spaces.
+int report_error(std::string message, int status) {
+  for (char& c : message) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
   std::cerr << "radcore: error: " << message << '\n';
   return status;
 }
@@ -46,6 +51,15 @@ int main(int argc, char** argv) {
   std::vector<radcore::cli::subcommand> subcommands;
   subcommands.push_back(radcore::cli::add_extract_command(app));
   subcommands.push_back(radcore::cli::add_phantom_command(app));
+  subcommands.push_back(radcore::cli::add_filter_command(app));
+  subcommands.push_back(radcore::cli::add_export_command(app));
+  subcommands.push_back(radcore::cli::add_info_command(app));
+  subcommands.push_back(radcore::cli::add_evaluate_command(app));
+  subcommands.push_back(radcore::cli::add_select_command(app));
+  subcommands.push_back(radcore::cli::add_train_command(app));
+  subcommands.push_back(radcore::cli::add_predict_command(app));
+  subcommands.push_back(radcore::cli::add_icc_command(app));
+  subcommands.push_back(radcore::cli::add_bench_command(app));
 
   try {
     app.parse(argc, argv);
@@ -67,6 +81,7 @@ int main(int argc, char** argv) {
   try {
     for (const radcore::cli::subcommand& command : subcommands) {
       if (command.app->parsed()) {
+        if (command.run_with_status) return command.run_with_status();
         command.run();
         return 0;
       }

@@ -1,10 +1,13 @@
 #include "host/extract.hpp"
 
 #include <cmath>
+#include <iostream>
 #include <sstream>
+#include <utility>
 
 #include "host/catalogue.hpp"
 #include "host/diagnostics.hpp"
+#include "host/image_types.hpp"
 #include "host/roi_checks.hpp"
 #include "host/version.hpp"
 #include "kernels/discretise.hpp"
@@ -20,25 +23,42 @@
 namespace radcore {
 namespace {
 
-// Appends the crop of `image` and `mask` to `box` (no padding) to a batch, as cropToTumorMask does.
-void append_crop(const volume& image, const roi_mask& mask, const bounding_box& box, roi_batch& batch) {
+// Appends the crop of an image to `box` (no padding) to a batch, as cropToTumorMask does. `values` cover
+// `values_box` of the image, which contains `box`.
+void append_crop(const double* values, const voxel_box& values_box, const std::array<double, 3>& spacing,
+                 const roi_mask& mask, const bounding_box& box, roi_batch& batch) {
   const extent3 crop{box.extent(0), box.extent(1), box.extent(2)};
-  std::vector<double> values(std::size_t(crop.count()));
+  std::vector<double> cropped(std::size_t(crop.count()));
   std::vector<std::uint8_t> inside(std::size_t(crop.count()));
-  const std::size_t nx = std::size_t(image.size[0]);
-  const std::size_t ny = std::size_t(image.size[1]);
+  const std::size_t nx = std::size_t(mask.size[0]);
+  const std::size_t ny = std::size_t(mask.size[1]);
+  const std::size_t box_nx = std::size_t(values_box.size[0]);
+  const std::size_t box_ny = std::size_t(values_box.size[1]);
   for (int z = 0; z < crop.nz; ++z) {
     for (int y = 0; y < crop.ny; ++y) {
       for (int x = 0; x < crop.nx; ++x) {
-        const std::size_t source = std::size_t(x + box.lower[0]) +
-                                   nx * (std::size_t(y + box.lower[1]) + ny * std::size_t(z + box.lower[2]));
+        const std::size_t image_x = std::size_t(x + box.lower[0]);
+        const std::size_t image_y = std::size_t(y + box.lower[1]);
+        const std::size_t image_z = std::size_t(z + box.lower[2]);
+        const std::size_t in_values = (image_x - std::size_t(values_box.lower[0])) +
+                                      box_nx * ((image_y - std::size_t(values_box.lower[1])) +
+                                                box_ny * (image_z - std::size_t(values_box.lower[2])));
         const std::size_t target = std::size_t(crop.index(x, y, z));
-        values[target] = image.values[source];
-        inside[target] = mask.inside[source];
+        cropped[target] = values[in_values];
+        inside[target] = mask.inside[image_x + nx * (image_y + ny * image_z)];
       }
     }
   }
-  batch.add(crop, image.spacing, values.data(), inside.data());
+  batch.add(crop, spacing, cropped.data(), inside.data());
+}
+
+void append_crop(const volume& image, const roi_mask& mask, const bounding_box& box, roi_batch& batch) {
+  const voxel_box whole{{0, 0, 0}, image.size};
+  append_crop(image.values.data(), whole, image.spacing, mask, box, batch);
+}
+
+voxel_box to_voxel_box(const bounding_box& box) {
+  return voxel_box{box.lower, {box.extent(0), box.extent(1), box.extent(2)}};
 }
 
 void check_finite(const volume& image, const roi_mask& mask, const std::string& where) {
@@ -62,12 +82,29 @@ feature_block compute_class(const std::string& name, const roi_batch& rois, cons
   if (name == "glszm") return compute_glszm_features(discrete, texture);
   if (name == "gldm") return compute_gldm_features(discrete, texture);
   if (name == "ngtdm") return compute_ngtdm_features(discrete, texture);
-  if (name == "shape2D") return compute_shape2d_features(rois, settings.force2d_dimension);
   throw input_error("feature class " + name + " cannot be computed per image type");
 }
 
 // Appends the enabled features of one class to the row: all non-deprecated ones in table order when the
 // selection names none, else the named ones in the order given (PyRadiomics enables them in that order).
+// Prints one warning per image type and class with NaN features, so a NaN is never silent. PyRadiomics
+// gives NaN in the same places, for example GLCM and GLRLM of an ROI where no direction has a voxel pair.
+void warn_about_nan(const feature_row& row, const std::string& where) {
+  std::vector<std::pair<std::string, int>> groups;  // "<image type>_<class>", NaN count, in output order
+  for (std::size_t i = 0; i < row.feature_keys.size(); ++i) {
+    if (!std::isnan(row.feature_values[i])) continue;
+    const std::string& key = row.feature_keys[i];
+    const std::string group = key.substr(0, key.find('_', key.find('_') + 1));
+    if (groups.empty() || groups.back().first != group) groups.emplace_back(group, 0);
+    ++groups.back().second;
+  }
+  for (const auto& [group, count] : groups) {
+    std::cerr << "radcore: warning: " << where << ": " << count << " " << group
+              << " feature(s) are NaN, as PyRadiomics also gives them (no voxel pair or run in any direction, "
+                 "or a division by zero); check the ROI\n";
+  }
+}
+
 void append_selected(const class_selection& selection, const feature_block& block, const std::string& prefix,
                      feature_row& row) {
   const feature_class_info* info = find_feature_class(selection.name);
@@ -87,13 +124,30 @@ void append_selected(const class_selection& selection, const feature_block& bloc
   }
 }
 
-binning_settings binning_for(const extraction_settings& settings, const volume& image) {
+binning_settings binning_for(const extraction_settings& settings, const std::string& pixel_type) {
   binning_settings binning;
   binning.bin_width = settings.bin_width;
   binning.bin_count = settings.bin_count;
   binning.maximum_bin_count = settings.maximum_bin_count;
-  binning.float32_source = image.value_pixel_type == "float";
+  binning.float32_source = pixel_type == "float";
   return binning;
+}
+
+// Applies PyRadiomics 3.1.0's gate for shape2D on a 3D image. force2D must be set, and the bounding box must be
+// more than one voxel wide along entry force2Ddimension of its (x, y, z) size. That is not the numpy axis that
+// force2Ddimension names elsewhere, and shape2D itself then requires one voxel along the numpy axis.
+bool shape2d_enabled(const volume& image, const bounding_box& box, const extraction_settings& settings) {
+  if (image.file_dimensions == 2) return true;
+  if (!settings.force2d) {
+    std::cerr << "radcore: warning: shape2D needs force2D: true on a 3D image; no shape2D features are computed\n";
+    return false;
+  }
+  if (box.extent(settings.force2d_dimension) <= 1) {
+    std::cerr << "radcore: warning: the bounding box is one voxel wide along axis " << settings.force2d_dimension
+              << " (x, y, z order), so PyRadiomics 3.1.0 computes no shape2D features\n";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -127,29 +181,41 @@ feature_row extract_case(const std::string& image_path, const std::string& mask_
     append_diagnostics(parameters, loaded, settings.resegment_range ? &texture_mask : nullptr, row);
   }
 
-  for (const class_selection& selection : parameters.classes) {
-    if (selection.name != "shape") continue;
-    roi_batch shape_rois;
-    append_crop(loaded.image, shape_mask, box, shape_rois);
-    append_selected(selection, compute_shape_features(shape_rois), "original", row);
+  // PyRadiomics computes shape, then shape2D, once on the original image in computeShape. Its
+  // computeFeatures skips every class whose name starts with "shape", so no image type gets shape2D.
+  for (const char* shape_class : {"shape", "shape2D"}) {
+    for (const class_selection& selection : parameters.classes) {
+      if (selection.name != shape_class) continue;
+      roi_batch shape_rois;
+      append_crop(loaded.image, shape_mask, box, shape_rois);
+      if (selection.name == "shape") {
+        append_selected(selection, compute_shape_features(shape_rois), "original", row);
+      } else if (shape2d_enabled(loaded.image, box, settings)) {
+        // A 2D file is read as one z slice, so its thin numpy axis is 0 for any force2Ddimension.
+        const int thin_axis = loaded.image.file_dimensions == 2 ? 0 : settings.force2d_dimension;
+        append_selected(selection, compute_shape2d_features(shape_rois, thin_axis), "original", row);
+      }
+    }
   }
 
   for (const image_type_selection& image_type : parameters.image_types) {
-    if (image_type.name != "Original") {
-      throw input_error("image type " + image_type.name + " is not supported yet; only Original is");
-    }
-    roi_batch rois;
-    append_crop(loaded.image, texture_mask, box, rois);
-    try {
-      const discrete_batch discrete = discretise(rois, binning_for(settings, loaded.image));
-      for (const class_selection& selection : parameters.classes) {
-        if (selection.name == "shape") continue;
-        append_selected(selection, compute_class(selection.name, rois, discrete, settings), "original", row);
+    const extraction_settings type_settings = settings_for_image_type(parameters, image_type);
+    compute_image_type(loaded.image, to_voxel_box(box), parameters, image_type, [&](filtered_image&& filtered) {
+      roi_batch rois;
+      append_crop(filtered.values.data(), filtered.box, loaded.image.spacing, texture_mask, box, rois);
+      try {
+        const discrete_batch discrete = discretise(rois, binning_for(type_settings, filtered.pixel_type));
+        for (const class_selection& selection : parameters.classes) {
+          if (selection.name.rfind("shape", 0) == 0) continue;
+          append_selected(selection, compute_class(selection.name, rois, discrete, type_settings), filtered.name,
+                          row);
+        }
+      } catch (const roi_error& error) {
+        throw roi_error(where + ", " + filtered.name + " image: " + error.what());
       }
-    } catch (const roi_error& error) {
-      throw roi_error(where + ": " + error.what());
-    }
+    });
   }
+  warn_about_nan(row, where);
   return row;
 }
 

@@ -1,3 +1,4 @@
+#include <cmath>
 #include "host/setting_rules.hpp"
 
 #include <algorithm>
@@ -132,13 +133,14 @@ int any_integer(const YAML::Node& value) {
 
 enum class bound { none, at_least, above };
 
-// A float with an optional lower bound. NaN fails every bound, because no bounded PyRadiomics setting has
-// a meaning for NaN.
+// A float with an optional lower bound. A bounded setting must also be finite: no bounded PyRadiomics
+// setting has a meaning for NaN or infinity (an infinite binWidth would size the bin edges from it).
 double float_with(const YAML::Node& value, bound kind, double limit) {
   std::string expected = "a float";
   if (kind == bound::at_least) expected += " >= " + std::to_string(int(limit));
   if (kind == bound::above) expected += " > " + std::to_string(int(limit));
   const double result = read_float(value, expected);
+  if (kind != bound::none && !std::isfinite(result)) reject(expected, value);
   if (kind == bound::at_least && !(result >= limit)) reject(expected, value);
   if (kind == bound::above && !(result > limit)) reject(expected, value);
   return result;
@@ -300,6 +302,9 @@ const std::vector<setting_rule>& setting_rules() {
          }
          const std::string expected = "a list of 1 or 2 floats (lower bound, optional upper bound)";
          std::vector<double> range = float_list(v, bound::none, 0, expected);
+         for (double limit : range) {
+           if (!std::isfinite(limit)) reject(expected + " that are finite", v);
+         }
          if (range.empty() || range.size() > 2) reject(expected, v);
          s.resegment_range = std::move(range);
        }},

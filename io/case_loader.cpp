@@ -78,29 +78,39 @@ volume read_mask(const std::string& mask_path, int label_channel) {
   return mask;
 }
 
-std::vector<int> labels_of(const volume& mask) {
+// Non-zero label values of a mask, ascending, as float64 (exact for every uint32 label).
+std::vector<double> label_values_of(const volume& mask) {
   std::vector<double> labels;
   for (double value : mask.values) {
     if (value != 0.0) labels.push_back(value);
   }
   std::sort(labels.begin(), labels.end());
   labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
-  return std::vector<int>(labels.begin(), labels.end());
+  return labels;
+}
+
+// The labels that fit an int (PyRadiomics' `label` setting is an int); larger values cannot be selected.
+std::vector<int> labels_of(const volume& mask) {
+  std::vector<int> labels;
+  for (double value : label_values_of(mask)) {
+    if (value <= double(std::numeric_limits<int>::max())) labels.push_back(int(value));
+  }
+  return labels;
 }
 
 // Rejects the mask as imageoperations.getMask does: an all-zero mask has no labels, and `label` must be one of
 // its values.
 void check_label(const volume& mask, const std::string& mask_path, int label) {
-  const std::vector<int> labels = labels_of(mask);
+  const std::vector<double> labels = label_values_of(mask);
   if (labels.empty()) {
     throw input_error(mask_path +
                       ": no labels found, every voxel of the mask is 0; check that this file is the "
                       "segmentation of the image");
   }
   const bool has_zero = std::find(mask.values.begin(), mask.values.end(), 0.0) != mask.values.end();
-  if (std::find(labels.begin(), labels.end(), label) != labels.end() || (label == 0 && has_zero)) return;
+  if (std::find(labels.begin(), labels.end(), double(label)) != labels.end() || (label == 0 && has_zero)) return;
   std::string present;
-  for (int value : labels) present += (present.empty() ? "" : ", ") + std::to_string(value);
+  for (double value : labels) present += (present.empty() ? "" : ", ") + std::to_string(std::uint64_t(value));
   throw input_error(mask_path + ": label " + std::to_string(label) +
                     " not present in the mask; the labels present are " + present + "; set `label` to one of them");
 }
@@ -130,16 +140,26 @@ double numpy_mean(const std::vector<double>& values) {
   return values.empty() ? std::nan("") : pairwise_sum(values.data(), values.size()) / double(values.size());
 }
 
+// numpy.min and numpy.max: NaN as soon as any value is NaN (std::minmax_element would depend on its position).
+void numpy_min_max(const std::vector<double>& values, double& minimum, double& maximum) {
+  minimum = std::numeric_limits<double>::infinity();
+  maximum = -std::numeric_limits<double>::infinity();
+  for (double v : values) {
+    if (std::isnan(v)) {
+      minimum = maximum = v;
+      return;
+    }
+    minimum = std::min(minimum, v);
+    maximum = std::max(maximum, v);
+  }
+}
+
 image_facts describe_image(const volume& image) {
   image_facts facts;
   facts.spacing = image.spacing;
   facts.size = image.size;
   facts.mean = numpy_mean(image.values);
-  if (!image.values.empty()) {
-    const auto [low, high] = std::minmax_element(image.values.begin(), image.values.end());
-    facts.minimum = *low;
-    facts.maximum = *high;
-  }
+  if (!image.values.empty()) numpy_min_max(image.values, facts.minimum, facts.maximum);
   return facts;
 }
 
@@ -177,8 +197,7 @@ mask_facts describe_mask(const volume& mask, int label, const volume* image) {
   if (image) {
     facts.has_intensity = true;
     facts.mean = numpy_mean(roi_values);
-    facts.minimum = *std::min_element(roi_values.begin(), roi_values.end());
-    facts.maximum = *std::max_element(roi_values.begin(), roi_values.end());
+    numpy_min_max(roi_values, facts.minimum, facts.maximum);
   }
   return facts;
 }
@@ -325,6 +344,7 @@ void resample_case(volume& image, volume& mask, const extraction_settings& setti
   output.spacing = spacing;
   output.direction = mask.direction;
   std::array<double, 3> origin_index{};
+  std::array<double, 3> sizes{};
   for (int axis = 0; axis < 3; ++axis) {
     const double ratio = mask.spacing[axis] / spacing[axis];
     const int size = bounds.extent(axis);
@@ -333,10 +353,21 @@ void resample_case(volume& image, volume& mask, const extraction_settings& setti
     const double max_high = std::ceil(double(mask.size[axis]) * ratio) - 1;
     if (low < 0) low = 0;
     if (high > max_high) high = max_high;
-    output.size[axis] = int(high - low + 1);
+    sizes[axis] = high - low + 1;
+    output.size[axis] = sizes[axis] <= double(std::numeric_limits<int>::max()) ? int(sizes[axis]) : 0;
     // Index 0 of the new grid sits half a new voxel from the corner of the mask's first voxel.
     const double corner_offset = 0.5 * (spacing[axis] - mask.spacing[axis]) / mask.spacing[axis];
     origin_index[axis] = corner_offset + low / ratio;
+  }
+  // The resampled crop is held as float64 twice (image and mask); 2^30 voxels is 8 GiB each.
+  constexpr double maximum_resampled_voxels = double(1 << 30);
+  const double voxels = sizes[0] * sizes[1] * sizes[2];
+  if (!(voxels <= maximum_resampled_voxels)) {
+    std::ostringstream message;
+    message << mask_path << ": resampledPixelSpacing (" << spacing[0] << ", " << spacing[1] << ", " << spacing[2]
+            << ") mm would make a grid of " << sizes[0] << " x " << sizes[1] << " x " << sizes[2]
+            << " voxels around the ROI, above radcore's limit of 2^30 voxels; use a coarser spacing";
+    throw input_error(message.str());
   }
   output.origin = preprocess::index_to_point(mask, origin_index);
   image = preprocess::resample(image, output, settings.interpolator);

@@ -31,11 +31,30 @@ void copy_geometry(const Image* image, volume& out) {
   }
 }
 
+// The last non-empty line of ITK's description, which names the actual failure; earlier lines are context.
+std::string last_line(const std::string& text) {
+  std::string line, last;
+  for (char c : text) {
+    if (c == '\n') {
+      if (line.find_first_not_of(" \t") != std::string::npos) last = line;
+      line.clear();
+    } else {
+      line += c;
+    }
+  }
+  if (line.find_first_not_of(" \t") != std::string::npos) last = line;
+  return last;
+}
+
 }  // namespace
 
 volume read_volume(const std::string& path, int channel) {
   if (!std::filesystem::exists(path)) {
     throw input_error(path + ": file not found; check the path");
+  }
+  if (std::filesystem::is_directory(path)) {
+    throw input_error(path + ": is a folder, not an image file; DICOM series folders are not read yet, so convert "
+                      "the series to NIfTI or NRRD first");
   }
   itk::ImageIOBase::Pointer io =
       itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::ImageIOFactory::IOFileModeEnum::ReadMode);
@@ -80,7 +99,7 @@ volume read_volume(const std::string& path, int channel) {
       out.values.assign(image->GetBufferPointer(), image->GetBufferPointer() + n);
     }
   } catch (const itk::ExceptionObject& error) {
-    throw input_error(path + ": ITK could not read the file (" + std::string(error.GetDescription()) +
+    throw input_error(path + ": ITK could not read the file (" + last_line(error.GetDescription()) +
                       "); check that it is complete and not truncated");
   }
   return out;

@@ -10,10 +10,14 @@ std::vector<offset3> generate_angles(const extent3& crop, const angle_options& o
   for (int d : options.distances) max_distance = std::max(max_distance, d);
 
   const int extent[3] = {crop.nz, crop.ny, crop.nx};
+  // Components at least as large as the crop are left out anyway, so each axis is walked only up to its
+  // extent: a huge distance setting costs nothing. The visiting order stays descending.
+  const int reach[3] = {std::min(max_distance, std::max(crop.nz - 1, 0)), std::min(max_distance, std::max(crop.ny - 1, 0)),
+                        std::min(max_distance, std::max(crop.nx - 1, 0))};
   std::vector<offset3> angles;
-  for (int dz = max_distance; dz >= -max_distance; --dz) {
-    for (int dy = max_distance; dy >= -max_distance; --dy) {
-      for (int dx = max_distance; dx >= -max_distance; --dx) {
+  for (int dz = reach[0]; dz >= -reach[0]; --dz) {
+    for (int dy = reach[1]; dy >= -reach[1]; --dy) {
+      for (int dx = reach[2]; dx >= -reach[2]; --dx) {
         const int component[3] = {dz, dy, dx};
         const int norm = std::max({std::abs(dz), std::abs(dy), std::abs(dx)});
         if (norm == 0) continue;

@@ -87,16 +87,23 @@ discrete_batch discretise(const roi_batch& rois, const binning_settings& setting
   out.voxel_offset = rois.voxel_offset;
   out.level.assign(rois.intensity.size(), 0);
 
+  if (settings.bin_count && *settings.bin_count > settings.maximum_bin_count) {
+    throw roi_error("binCount " + std::to_string(*settings.bin_count) + " is above maximumBinCount " +
+                    std::to_string(settings.maximum_bin_count) + "; lower binCount or raise maximumBinCount");
+  }
+
   std::vector<double> values;
   std::vector<std::int32_t> bins;
   for (int r = 0; r < rois.rois(); ++r) {
+    // Messages name the ROI by its index only in a batch of several; callers prefix the file and label.
+    const std::string which = rois.rois() > 1 ? "ROI " + std::to_string(r) + " " : "the ROI ";
     const std::int64_t begin = rois.voxel_offset[r];
     const std::int64_t end = rois.voxel_offset[r + 1];
     values.clear();
     for (std::int64_t v = begin; v < end; ++v) {
       if (rois.mask[v]) values.push_back(rois.intensity[v]);
     }
-    if (values.empty()) throw roi_error("ROI " + std::to_string(r) + " has no voxels to discretise");
+    if (values.empty()) throw roi_error(which + "has no voxels to discretise");
 
     if (!settings.bin_count) {
       // Bound the edge array before allocating it: Ng is at least (max - min) / W.
@@ -104,7 +111,7 @@ discrete_batch discretise(const roi_batch& rois, const binning_settings& setting
       const double span_bins = (*hi - *lo) / settings.bin_width;
       if (!(span_bins <= double(settings.maximum_bin_count))) {
         std::ostringstream message;
-        message << "ROI " << r << " spans " << span_bins << " bins of width " << settings.bin_width
+        message << which << "spans " << span_bins << " bins of width " << settings.bin_width
                 << " (intensities " << *lo << " to " << *hi << "), above maximumBinCount "
                 << settings.maximum_bin_count << "; raise binWidth or maximumBinCount";
         throw roi_error(message.str());
@@ -121,9 +128,8 @@ discrete_batch discretise(const roi_batch& rois, const binning_settings& setting
     }
     if (ng > settings.maximum_bin_count) {
       std::ostringstream message;
-      message << "ROI " << r << " has " << ng << " grey levels (largest bin index) with bin width "
-              << settings.bin_width << ", above maximumBinCount " << settings.maximum_bin_count
-              << "; raise binWidth or maximumBinCount";
+      message << which << "has " << ng << " grey levels (largest bin index) with bin width " << settings.bin_width
+              << ", above maximumBinCount " << settings.maximum_bin_count << "; raise binWidth or maximumBinCount";
       throw roi_error(message.str());
     }
 

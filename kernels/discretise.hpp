@@ -24,8 +24,9 @@ std::vector<double> bin_edges(const std::vector<double>& roi_values, const binni
 // Returns the bin index of each value: i such that edges[i-1] <= x < edges[i] (numpy.digitize).
 std::int32_t digitize(double value, const std::vector<double>& edges);
 
-// Discretises every ROI of `rois` and compacts grey levels to those present. Throws roi_error, naming the
-// ROI's index in the batch, the largest bin index and the bin width, when Ng exceeds maximum_bin_count.
+// Discretises every ROI of `rois` and compacts grey levels to those present. Throws roi_error with the
+// largest bin index and the bin width (and the ROI's index in a batch of several) when Ng exceeds
+// maximum_bin_count, and before any allocation when binCount does.
 discrete_batch discretise(const roi_batch& rois, const binning_settings& settings);
 
 }  // namespace radcore

@@ -288,8 +288,8 @@ TEST(Glcm, MccOfIndependentLevelsIsNearZero) {
 }
 
 TEST(Glcm, LargeBlockEigenvaluesMatchJacobi) {
-  // A path of 401 levels: p(i, i+1) = p(i+1, i) = w. One block of 401 rows, above jacobi_limit, so the
-  // Householder path runs; the same block through Jacobi gives the reference.
+  // A path of 401 levels: p(i, i+1) = p(i+1, i) = w, one block of 401 rows. The Householder and bisection
+  // path under test against cyclic Jacobi on the same block.
   const std::int64_t n = 401;
   std::vector<double> p(std::size_t(n * n), 0.0), px(std::size_t(n), 0.0);
   for (std::int64_t i = 0; i + 1 < n; ++i) {
@@ -307,8 +307,7 @@ TEST(Glcm, LargeBlockEigenvaluesMatchJacobi) {
   for (std::int64_t i = 0; i < n; ++i) rows[std::size_t(i)] = i;
   std::vector<double> a(static_cast<std::size_t>(n * n)), work(static_cast<std::size_t>(glcm::mcc_scratch_doubles(n)));
   double first = 0.0, second = 0.0;
-  glcm::block_top_two(p.data(), n, px.data(), px.data(), rows.data(), n, a.data(), work.data(), &first, &second, 0,
-                      nullptr);
+  glcm::block_top_two(p.data(), n, px.data(), px.data(), rows.data(), n, a.data(), work.data(), &first, &second);
   std::vector<double> s(static_cast<std::size_t>(n * n)), values(static_cast<std::size_t>(n));
   glcm::fill_block(p.data(), n, px.data(), px.data(), rows.data(), n, a.data(), s.data());
   glcm::jacobi_eigen(s.data(), n, values.data(), nullptr);
@@ -334,6 +333,44 @@ TEST(Glcm, ThousandsOfLevelsRun) {
   for (int k = 0; k < glcm_feature_count; ++k) EXPECT_FALSE(std::isnan(f.at(0, k))) << glcm_feature_table[k].name;
   EXPECT_GE(f.at(0, glcm::mcc), 0.0);
   EXPECT_LE(f.at(0, glcm::mcc), 1.0 + 1e-12);
+}
+
+TEST(Glcm, InverseIterationEigenvectorMatchesJacobi) {
+  // A 41-level block with uneven weights; the eigenvector for the second eigenvalue from inverse iteration
+  // must be the Jacobi one up to sign.
+  const std::int64_t n = 41;
+  std::vector<double> p(std::size_t(n * n), 0.0), px(std::size_t(n), 0.0);
+  for (std::int64_t i = 0; i < n; ++i) {
+    for (std::int64_t j = 0; j < n; ++j) {
+      if (std::abs(i - j) <= 2) p[std::size_t(i * n + j)] = 1.0 + double((i * 7 + j * 3) % 5);
+    }
+  }
+  double total = 0.0;
+  for (double v : p) total += v;
+  for (double& v : p) v /= total;
+  for (std::int64_t i = 0; i < n; ++i) {
+    for (std::int64_t j = 0; j < n; ++j) px[std::size_t(i)] += p[std::size_t(i * n + j)];
+  }
+  std::vector<std::int64_t> rows(static_cast<std::size_t>(n)), pivot(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) rows[std::size_t(i)] = i;
+  std::vector<double> a(static_cast<std::size_t>(n * n)), work(static_cast<std::size_t>(glcm::mcc_scratch_doubles(n)));
+  double first = 0.0, second = 0.0;
+  glcm::block_top_two(p.data(), n, px.data(), px.data(), rows.data(), n, a.data(), work.data(), &first, &second);
+  std::vector<double> vector(static_cast<std::size_t>(n));
+  glcm::block_eigenvector(p.data(), n, px.data(), px.data(), rows.data(), n, a.data(), work.data(), pivot.data(),
+                          second, vector.data());
+
+  std::vector<double> s(static_cast<std::size_t>(n * n)), values(static_cast<std::size_t>(n)),
+      vectors(static_cast<std::size_t>(n * n));
+  glcm::fill_block(p.data(), n, px.data(), px.data(), rows.data(), n, a.data(), s.data());
+  glcm::jacobi_eigen(s.data(), n, values.data(), vectors.data());
+  std::int64_t column = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    if (std::fabs(values[std::size_t(i)] - second) < std::fabs(values[std::size_t(column)] - second)) column = i;
+  }
+  double dot = 0.0;
+  for (std::int64_t i = 0; i < n; ++i) dot += vector[std::size_t(i)] * vectors[std::size_t(i * n + column)];
+  EXPECT_NEAR(std::fabs(dot), 1.0, 1e-12);
 }
 
 }  // namespace
