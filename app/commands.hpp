@@ -12,12 +12,43 @@ namespace radcore::cli {
 struct subcommand {
   CLI::App* app = nullptr;
   std::function<void()> run;
+  // Used in place of `run` when set, for commands with more outcomes than success: returns the exit status.
+  std::function<int()> run_with_status;
 };
 
-// `radcore extract IMAGE MASK [-p PARAMS] [-s NAME:VALUE]... [--label N] [-o OUT.csv]`
+// `radcore extract IMAGE MASK [-p PARAMS] [-s NAME:VALUE]... [--label N] [-o OUT.csv]`, or
+// `radcore extract --cohort MANIFEST.csv -o FEATURES.h5 [--labels all|2,3] [--jobs N] [--resume | --force]`
 subcommand add_extract_command(CLI::App& parent);
 
 // `radcore phantom -o FOLDER [--seed N]`
 subcommand add_phantom_command(CLI::App& parent);
+
+// `radcore filter IMAGE [MASK] [-p PARAMS] [-s NAME:VALUE]... -o FOLDER`
+subcommand add_filter_command(CLI::App& parent);
+
+// `radcore export FEATURES.h5 -o FEATURES.csv`
+subcommand add_export_command(CLI::App& parent);
+
+// `radcore info FEATURES.h5 [--failures]`
+subcommand add_info_command(CLI::App& parent);
+
+// `radcore evaluate --predictions P.csv --truth COLUMN --score COLUMN... [--positive VALUE] [--predicted COLUMN]`,
+// or `radcore evaluate FEATURES ...` for cross-validated selection and fitting.
+subcommand add_evaluate_command(CLI::App& parent);
+
+// `radcore select FEATURES --outcome-column NAME [--outcome OUTCOME.csv] [--by patient_id] -o MODEL_DIR`
+subcommand add_select_command(CLI::App& parent);
+
+// `radcore train FEATURES --outcome-column NAME [--selected MODEL_DIR] -o MODEL_DIR`
+subcommand add_train_command(CLI::App& parent);
+
+// `radcore predict MODEL_DIR FEATURES -o PREDICTIONS.csv`
+subcommand add_predict_command(CLI::App& parent);
+
+// `radcore icc TABLE.csv [--model 1,1|2,1|3,1] [--average]`
+subcommand add_icc_command(CLI::App& parent);
+
+// `radcore bench [--device auto|cpu|cuda] [--workload NAME] [-o RESULT.json]`
+subcommand add_bench_command(CLI::App& parent);
 
 }  // namespace radcore::cli

@@ -6,9 +6,13 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "app/commands.hpp"
 #include "app/output_file.hpp"
+#include "host/cohort.hpp"
 #include "host/extract.hpp"
+#include "host/version.hpp"
 #include "host/settings.hpp"
 #include "io/csv.hpp"
 #include "kernels/error.hpp"
@@ -23,7 +27,17 @@ struct extract_options {
   std::vector<std::string> setting_overrides;
   int label = 0;
   std::string output;
+
+  // Cohort mode
+  std::string manifest;
+  std::string labels;
+  int jobs = 1;
+  bool resume = false;
+  bool force = false;
+  std::string device = "auto";
 };
+
+constexpr int exit_some_rois_failed = 2;
 
 void require_file(const std::string& path, const std::string& role) {
   if (!std::filesystem::exists(path)) throw input_error(path + ": " + role + " file not found");
@@ -43,10 +57,15 @@ std::string feature_csv(const feature_row& row) {
   return text.str();
 }
 
-void run_extract(const extract_options& options) {
+extraction_parameters read_parameters(const extract_options& options) {
   extraction_parameters parameters =
       options.parameter_file.empty() ? default_parameters() : load_parameters_file(options.parameter_file);
   for (const std::string& name_value : options.setting_overrides) apply_setting_override(parameters, name_value);
+  return parameters;
+}
+
+void run_extract(const extract_options& options) {
+  const extraction_parameters parameters = read_parameters(options);
 
   require_file(options.image, "image");
   require_file(options.mask, "mask");
@@ -58,6 +77,40 @@ void run_extract(const extract_options& options) {
   } else {
     write_file_atomically(options.output, csv);
   }
+}
+
+// Checks the --device request against what cohort extraction can use, and prints where it runs.
+void check_device(const std::string& device) {
+  const std::vector<std::string> backends = built_backends();
+  const bool cuda_built = std::find(backends.begin(), backends.end(), "cuda") != backends.end();
+  // NOTE: cohort extraction calls extract_case, which runs on the CPU whatever backends are built.
+  if (device == "cuda") {
+    throw input_error(cuda_built ? "--device cuda: cohort extraction does not use the CUDA backend yet; use --device "
+                                   "cpu or auto"
+                                 : "--device cuda: the CUDA backend is not built into this radcore; use --device cpu "
+                                   "or auto");
+  }
+  if (device == "auto") {
+    std::cerr << "radcore: cohort extraction runs on the CPU ("
+              << (cuda_built ? "it does not use the CUDA backend yet" : "no CUDA backend is built") << ")\n";
+  }
+}
+
+int run_cohort_extract(const extract_options& options) {
+  if (options.output.empty()) throw input_error("--cohort needs -o FEATURES.h5, the feature store to write");
+  check_device(options.device);
+  cohort_options cohort;
+  cohort.manifest_path = options.manifest;
+  cohort.store_path = options.output;
+  cohort.parameters = read_parameters(options);
+  if (!options.labels.empty()) cohort.labels = parse_label_request(options.labels);
+  cohort.jobs = options.jobs;
+  cohort.resume = options.resume;
+  cohort.force = options.force;
+  cohort.device = options.device;
+  cohort.progress = ::isatty(STDERR_FILENO) ? progress_style::bar : progress_style::lines;
+  const cohort_summary summary = run_cohort(cohort, std::cerr);
+  return summary.failed > 0 ? exit_some_rois_failed : 0;
 }
 
 // Accepts a label value of 1 or more that fits an int; CLI11's own range checks print the range as doubles.
@@ -76,9 +129,12 @@ CLI::Validator label_validator() {
 
 subcommand add_extract_command(CLI::App& parent) {
   auto options = std::make_shared<extract_options>();
-  CLI::App* app = parent.add_subcommand("extract", "Extract PyRadiomics features of one image and mask into CSV");
-  app->add_option("image", options->image, "Image file (NIfTI, NRRD, MHA or another single-file format ITK reads)")->required();
-  app->add_option("mask", options->mask, "Label map of the ROI, on the image's geometry")->required();
+  CLI::App* app = parent.add_subcommand(
+      "extract",
+      "Extract PyRadiomics features of one image and mask into CSV, or of a cohort (--cohort) into an HDF5 store");
+  CLI::Option* image =
+      app->add_option("image", options->image, "Image file (NIfTI, NRRD, MHA or another single-file format ITK reads)");
+  CLI::Option* mask = app->add_option("mask", options->mask, "Label map of the ROI, on the image's geometry");
   app->add_option("-p,--param", options->parameter_file,
                   "PyRadiomics parameter file (YAML or JSON); without it PyRadiomics' defaults apply");
   app->add_option("-s,--setting", options->setting_overrides,
@@ -86,11 +142,49 @@ subcommand add_extract_command(CLI::App& parent) {
                   "resampledPixelSpacing:[2,2,2]); repeatable, applied after the parameter file")
       ->allow_extra_args(false)
       ->take_all();
-  app->add_option("-l,--label", options->label, "Label value of the ROI in the mask (default: the label setting)")
-      ->check(label_validator());
+  CLI::Option* label =
+      app->add_option("-l,--label", options->label, "Label value of the ROI in the mask (default: the label setting)")
+          ->check(label_validator());
   app->add_option("-o,--out", options->output,
-                  "Output CSV file, written whole or not at all; without it the CSV goes to standard output");
-  return {app, [options] { run_extract(*options); }};
+                  "Output CSV file, written whole or not at all; without it the CSV goes to standard output. "
+                  "With --cohort: the HDF5 feature store");
+
+  CLI::Option* cohort = app->add_option(
+      "--cohort", options->manifest,
+      "Manifest CSV (PyRadiomics' batch layout: Image, Mask, optional Label and Label_channel, other columns kept "
+      "as row metadata); extracts every ROI into the HDF5 store given by -o");
+  cohort->excludes(image)->excludes(mask)->excludes(label);
+  app->add_option("--labels", options->labels,
+                  "With --cohort: 'all' (every non-zero label of each mask) or labels such as 2,3,4, each its own ROI; "
+                  "default: the manifest's Label column, else the label setting")
+      ->needs(cohort);
+  app->add_option("-j,--jobs", options->jobs, "With --cohort: worker threads extracting ROIs at the same time")
+      ->check(CLI::PositiveNumber)
+      ->needs(cohort);
+  CLI::Option* resume =
+      app->add_flag("--resume", options->resume,
+                    "With --cohort: continue an existing store written with the same settings and manifest")
+          ->needs(cohort);
+  app->add_flag("--force", options->force, "With --cohort: replace an existing store")->needs(cohort)->excludes(resume);
+  app->add_option("--device", options->device, "With --cohort: backend to run on (auto, cpu or cuda)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+      ->needs(cohort);
+
+  // Parse-time check, so that a missing IMAGE or MASK is a usage error like other command-line mistakes.
+  app->callback([options] {
+    if (options->manifest.empty() && (options->image.empty() || options->mask.empty())) {
+      throw CLI::ValidationError("extract", "expected IMAGE and MASK, or --cohort MANIFEST.csv");
+    }
+  });
+  subcommand command{app, [options] { run_extract(*options); }};
+  command.run_with_status = [options] {
+    if (options->manifest.empty()) {
+      run_extract(*options);
+      return 0;
+    }
+    return run_cohort_extract(*options);
+  };
+  return command;
 }
 
 }  // namespace radcore::cli

@@ -7,9 +7,14 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libinsighttoolkit5-dev      # ITK 5.2: image and mask reading, resampling, normalisation
   libhdf5-dev                 # the feature store
+  python3-h5py python3-pandas # the test that reads a feature store as docs/hdf5-layout.md shows
   libeigen3-dev               # downstream statistics
+  gnuplot-nox                 # PNG plots in the reports of select, train and evaluate
+  libboost-dev                # F-distribution quantiles for ICC intervals (Boost.Math, header-only)
   libyaml-cpp-dev             # PyRadiomics parameter files
   libcli11-dev                # command line
+  nlohmann-json3-dev          # JSON output of radcore bench
+  libssl-dev                  # SHA-1 of image buffers for the diagnostics hashes
   libgtest-dev libgmock-dev   # tests
   libbenchmark-dev            # benchmarks
   libgdcm-tools               # silences missing-target warnings of ITK's GDCM CMake files

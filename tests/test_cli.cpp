@@ -79,7 +79,12 @@ TEST_F(Cli, VersionPrintsVersionRevisionAndBackends) {
   EXPECT_EQ(result.status, 0) << result.err;
   EXPECT_TRUE(contains(result.out, "radcore 0.1.0\n")) << result.out;
   EXPECT_TRUE(contains(result.out, "git revision: ")) << result.out;
-  EXPECT_TRUE(contains(result.out, "backends: cpu\n")) << result.out;
+#if defined(RADCORE_HAS_CUDA)
+  const std::string backends = "backends: cpu cuda\n";  // built with the CUDA backend
+#else
+  const std::string backends = "backends: cpu\n";
+#endif
+  EXPECT_TRUE(contains(result.out, backends)) << result.out;
   EXPECT_EQ(result.err, "");
 }
 

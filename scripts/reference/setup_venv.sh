@@ -30,6 +30,11 @@ pinned=(
   "scipy==1.15.3"
   "scikit-image==0.25.2"
   "trimesh==4.6.8"
+  # For the statistics references (make_ml_references.py, make_icc_references.py). pandas stays in the
+  # 2.2 series because pandas 3 needs numpy 2, and an unpinned pingouin pulls pandas 3 in.
+  "pandas==2.2.3"
+  "scikit-learn==1.9.1"
+  "pingouin==0.5.5"
 )
 build_tools=("setuptools==75.8.0" "wheel==0.45.1" "versioneer==0.29")
 

@@ -1,0 +1,67 @@
+// Cohort extraction: a manifest of cases in, one HDF5 feature store out, written as ROIs finish and
+// resumable after a crash or a kill.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "host/settings.hpp"
+
+namespace radcore {
+
+// Label selection: the labels of each mask that become ROIs.
+enum class label_mode {
+  manifest,  // the row's Label column, else the `label` setting
+  all,       // every non-zero label present in the mask
+  listed,    // the labels in `label_request::labels`, for every row
+};
+
+struct label_request {
+  label_mode mode = label_mode::manifest;
+  std::vector<int> labels;  // for label_mode::listed, in the order given
+};
+
+// Parses the value of --labels: "all", or labels >= 1 separated by commas ("2,3,4"). Throws input_error.
+label_request parse_label_request(const std::string& text);
+
+enum class progress_style {
+  bar,    // one line redrawn in place, for a terminal
+  lines,  // a plain log line every ten seconds, for files and pipes
+};
+
+struct cohort_options {
+  std::string manifest_path;
+  std::string store_path;
+  extraction_parameters parameters;
+  label_request labels;
+  int jobs = 1;         // worker threads, each extracting one ROI at a time
+  bool resume = false;  // continue an existing store written with the same settings
+  bool force = false;   // replace an existing store
+  std::string device = "cpu";  // the --device request as given, stored as provenance
+  progress_style progress = progress_style::lines;
+};
+
+struct cohort_failure {
+  std::int64_t manifest_row = 0;  // 0-based data row
+  int label = 0;
+  std::string reason;
+};
+
+// Counts and failures of one run. ROIs already in a resumed store count in `resumed`, not in `done` or `failed`.
+struct cohort_summary {
+  std::int64_t done = 0;
+  std::int64_t failed = 0;
+  std::int64_t resumed = 0;
+  double seconds = 0;
+  std::vector<cohort_failure> failures;  // this run's failed ROIs, in manifest order
+};
+
+// Extracts every ROI of the manifest into the store at options.store_path, logging progress and a
+// summary to `log`. A failed ROI is stored with its reason and the run goes on. Throws input_error when
+// the run itself cannot proceed: an unreadable or empty manifest, an existing store without --resume or
+// --force, a store written with other settings or another manifest, or a write to the store that fails.
+cohort_summary run_cohort(const cohort_options& options, std::ostream& log);
+
+}  // namespace radcore

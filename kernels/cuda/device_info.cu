@@ -1,0 +1,49 @@
+#include <cuda_runtime_api.h>
+
+#include <sstream>
+
+#include "kernels/cuda/device_info.hpp"
+#include "kernels/cuda_backend.hpp"
+
+namespace radcore {
+
+bool cuda_device_available() {
+  int count = 0;
+  // Without a driver this returns an error (cudaErrorInsufficientDriver, 35) rather than zero devices.
+  const cudaError_t result = cudaGetDeviceCount(&count);
+  if (result != cudaSuccess) {
+    cudaGetLastError();  // clears the error, so that later checks do not report it again
+    return false;
+  }
+  return count > 0;
+}
+
+std::string cuda_device_description() {
+  int count = 0;
+  const cudaError_t result = cudaGetDeviceCount(&count);
+  if (result != cudaSuccess) {
+    cudaGetLastError();
+    return std::string("no usable CUDA device: cudaGetDeviceCount returned ") + cudaGetErrorName(result) + " (" +
+           cudaGetErrorString(result) + ")";
+  }
+  if (count == 0) return "no usable CUDA device: cudaGetDeviceCount found 0 devices";
+  cudaDeviceProp properties{};
+  RADCORE_CUDA_CHECK(cudaGetDeviceProperties(&properties, 0));
+  std::ostringstream description;
+  description << properties.name << ", compute capability " << properties.major << "." << properties.minor << ", "
+              << properties.totalGlobalMem / (1024 * 1024) << " MiB, " << properties.multiProcessorCount << " SMs";
+  return description.str();
+}
+
+namespace cuda {
+
+std::size_t max_shared_bytes_per_block() {
+  int device = 0;
+  RADCORE_CUDA_CHECK(cudaGetDevice(&device));
+  int bytes = 0;
+  RADCORE_CUDA_CHECK(cudaDeviceGetAttribute(&bytes, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  return std::size_t(bytes);
+}
+
+}  // namespace cuda
+}  // namespace radcore

@@ -1,0 +1,46 @@
+// The CUDA backend's interface for host code. It includes no CUDA header, so code built without the
+// toolkit can include it. The definitions are in kernels/cuda/ and exist only when radcore_cuda is built,
+// and then radcore_host and its users see the compile definition RADCORE_HAS_CUDA.
+//
+// Every function takes a whole batch and launches one kernel per step for all of its ROIs. Matrices are
+// integer counts built on the device and equal the CPU backend's; features call the same formulas
+// (kernels/*_formulas.hpp) and agree with the CPU backend to rounding of the device's math functions.
+// Errors of the CUDA runtime are thrown as radcore::cuda::cuda_error, a std::runtime_error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kernels/glcm.hpp"
+#include "kernels/gldm.hpp"
+#include "kernels/glszm.hpp"
+#include "kernels/ngtdm.hpp"
+#include "kernels/roi.hpp"
+#include "kernels/texture.hpp"
+
+namespace radcore {
+
+// Returns true when the CUDA runtime reports at least one device. Any error of cudaGetDeviceCount (for
+// example cudaErrorInsufficientDriver where no driver is installed) counts as no device.
+bool cuda_device_available();
+
+// Returns a one-line description of device 0 (name, compute capability, memory), or the reason why no
+// device is usable.
+std::string cuda_device_description();
+
+// Feature blocks laid out as compute_<family>_features returns them on the CPU.
+feature_block cuda_compute_glcm_features(const discrete_batch& batch, const texture_settings& settings);
+feature_block cuda_compute_glrlm_features(const discrete_batch& batch, const texture_settings& settings);
+feature_block cuda_compute_glszm_features(const discrete_batch& batch, const texture_settings& settings);
+feature_block cuda_compute_gldm_features(const discrete_batch& batch, const texture_settings& settings);
+feature_block cuda_compute_ngtdm_features(const discrete_batch& batch, const texture_settings& settings);
+
+// The matrices the device's feature step reads, one per ROI, in the layouts of glcm_matrix, glrlm_matrix,
+// compute_glszm_matrix, compute_gldm_matrix and compute_ngtdm_matrix, for parity checks against the CPU.
+std::vector<texture_matrix> cuda_glcm_matrices(const discrete_batch& batch, const texture_settings& settings);
+std::vector<texture_matrix> cuda_glrlm_matrices(const discrete_batch& batch, const texture_settings& settings);
+std::vector<glszm_matrix> cuda_glszm_matrices(const discrete_batch& batch, const texture_settings& settings);
+std::vector<gldm_matrix> cuda_gldm_matrices(const discrete_batch& batch, const texture_settings& settings);
+std::vector<ngtdm_matrix> cuda_ngtdm_matrices(const discrete_batch& batch, const texture_settings& settings);
+
+}  // namespace radcore
