@@ -51,4 +51,7 @@ subcommand add_icc_command(CLI::App& parent);
 // `radcore bench [--device auto|cpu|cuda] [--workload NAME] [-o RESULT.json]`
 subcommand add_bench_command(CLI::App& parent);
 
+// `radcore synth -o FOLDER [--patients N] [--seed N] [--size N]`
+subcommand add_synth_command(CLI::App& parent);
+
 }  // namespace radcore::cli

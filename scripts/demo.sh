@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job on its built-in default: generates a phantom with two labelled ROIs and extracts
-# PyRadiomics' default features of each into demo/features_label<N>.csv.
+# The main job on its built-in default, end to end: generate a cohort (60 patients, four ROIs each, a
+# hidden binary severity that changes the ROIs' texture), extract the study configuration (original +
+# eight wavelet decompositions, all classes: 851 features per ROI) into one HDF5 store, select features
+# with LASSO, and evaluate the classifier with cross-validation. Results go to demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,16 +11,27 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)" --target radcore
 
 out=demo
-build/radcore phantom -o "$out"
-for label in 1 2; do
-  build/radcore extract "$out/image.nrrd" "$out/mask.nrrd" --label "$label" -o "$out/features_label$label.csv"
-  echo "demo: wrote $out/features_label$label.csv"
-done
-# Show a few features of label 1, one per line.
-python3 - "$out/features_label1.csv" <<'PY' 2>/dev/null || head -c 600 "$out/features_label1.csv"
-import csv, sys
-rows = list(csv.reader(open(sys.argv[1])))
-for key, value in zip(rows[0], rows[1]):
-    if key.startswith("original_") and key.split("_")[1] in ("shape", "firstorder", "glcm") and len(value) < 40:
-        print(f"{key:45s} {value}")
-PY
+radcore=build/radcore
+mkdir -p "$out"
+
+echo "== 1. generate the cohort"
+"$radcore" synth -o "$out/cohort" --patients 60 --seed 7
+
+echo "== 2. extract 851 features per ROI into $out/features.h5"
+"$radcore" extract --cohort "$out/cohort/manifest.csv" -p scripts/study.yaml --labels 2,3,4,5 \
+  -o "$out/features.h5" --jobs "$(nproc)" --force
+"$radcore" export "$out/features.h5" -o "$out/features.csv"
+
+# Patients become rows of 4 x 851 = 3,404 features; LASSO settings shared by steps 3 and 4.
+model_options=(--outcome "$out/cohort/outcome.csv" --outcome-column severity --by patient_id
+  --folds 5 --seed 1 --rule 1se --n-alphas 20 --eps 1e-2 --drop-non-finite --max-correlation 0.9)
+
+echo "== 3. select features with LASSO on the whole cohort"
+"$radcore" select "$out/features.h5" "${model_options[@]}" -o "$out/model" 2>&1 | grep -v '^dropped '
+
+echo "== 4. evaluate: selection and fitting inside each of 5 training folds"
+"$radcore" evaluate "$out/features.h5" "${model_options[@]}" --cv 5 --classifier lasso --report "$out/evaluation" \
+  2>&1 | grep -v '^dropped ' | head -12
+
+echo "demo: features in $out/features.h5 ($out/features.csv), model and report.md in $out/model," \
+  "cross-validated ROC and predictions in $out/evaluation"

@@ -2,10 +2,14 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <set>
 
+#include "io/csv.hpp"
+#include "io/feature_store.hpp"
 #include "kernels/error.hpp"
 
 namespace radcore::ml {
@@ -113,7 +117,38 @@ feature_table read_feature_table_csv(const std::string& path, const table_read_o
   return feature_table_from_csv(read_csv_file(path), path, options);
 }
 
+namespace {
+
+// True for a file that starts with HDF5's signature (a radcore feature store).
+bool is_hdf5_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char signature[8] = {};
+  in.read(signature, 8);
+  return in.gcount() == 8 && std::memcmp(signature, "\x89HDF\r\n\x1a\n", 8) == 0;
+}
+
+// The completed rows of a feature store in the layout `radcore export` writes: the manifest's columns,
+// Label, then the features (failed rows are left out, as export leaves them out).
+csv_table store_as_table(const std::string& path) {
+  const store_contents store = read_store(path);
+  csv_table table;
+  table.header = store.header.metadata_columns;
+  table.header.push_back("Label");
+  table.header.insert(table.header.end(), store.header.feature_names.begin(), store.header.feature_names.end());
+  for (const store_row& row : store.rows) {
+    if (row.status != row_status::done) continue;
+    std::vector<std::string> fields = row.metadata;
+    fields.push_back(std::to_string(row.label));
+    for (double value : row.features) fields.push_back(format_double(value));
+    table.rows.push_back(std::move(fields));
+  }
+  return table;
+}
+
+}  // namespace
+
 feature_table read_feature_table(const std::string& path, const table_read_options& options) {
+  if (is_hdf5_file(path)) return feature_table_from_csv(store_as_table(path), path, options);
   return read_feature_table_csv(path, options);
 }
 
