@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -78,13 +79,17 @@ subcommand add_bench_command(CLI::App& parent) {
       ->check(CLI::PositiveNumber);
 
   return {app, [options] {
+            const std::vector<std::string> backends = built_backends();
+            const bool cuda_built = std::find(backends.begin(), backends.end(), "cuda") != backends.end();
             if (options->device == "cuda") {
-              throw input_error("--device cuda: this build of radcore has no CUDA backend; use --device cpu");
+              throw input_error(cuda_built ? "--device cuda: the bench workload does not run on the CUDA backend yet; "
+                                             "use --device cpu (scripts/gpu-check.sh times the GPU kernels)"
+                                           : "--device cuda: this build of radcore has no CUDA backend; use --device cpu");
             }
             if (options->device != "cpu" && options->device != "auto") {
               throw input_error("--device " + options->device + " is invalid; use auto, cpu or cuda");
             }
-            if (options->device == "auto") std::cerr << "radcore: no CUDA backend in this build, running on the CPU\n";
+            if (options->device == "auto") std::cerr << "radcore: running the bench workload on the CPU\n";
             const workload_info workload = find_workload(options->workload);
             const std::vector<family_result> results = run_workload(workload, options->seconds);
             print_table(workload, results);

@@ -9,7 +9,7 @@ For every case and configuration it runs `radcore extract` and a fresh PyRadiomi
 each pinned to one core with taskset. It prints medians of wall-clock and CPU time, the ratios
 PyRadiomics / radcore and the peak resident memory of both. radcore's time is the whole process, reading
 the files included. PyRadiomics is timed twice: the whole process (interpreter start and imports
-included) and execute() alone, which still reads the files. Every original_* feature of PyRadiomics is compared with radcore's value in every run.
+included) and execute() alone, which still reads the files. Every feature of PyRadiomics (every key but diagnostics_*) is compared with radcore's value in every run.
 The exit status is 1 when any value disagrees or is missing, or when a configuration fails to run.
 """
 
@@ -53,7 +53,7 @@ def run_pyradiomics_worker(image, mask, params, output):
     execute_cpu = time.process_time() - cpu_start
     execute_done = time.perf_counter()
 
-    features = {key: float(value) for key, value in result.items() if key.startswith("original_")}
+    features = {key: float(value) for key, value in result.items() if not key.startswith("diagnostics_")}
     record = {
         "setup_s": setup_done - start,
         "execute_s": execute_done - setup_done,
@@ -181,7 +181,7 @@ def read_radcore_features(path):
         rows = list(csv.reader(stream))
     if len(rows) != 2:
         raise RuntimeError(f"{path}: expected a header and one record, got {len(rows)} rows")
-    return {key: float(value) for key, value in zip(rows[0], rows[1]) if key.startswith("original_")}
+    return {key: float(value) for key, value in zip(rows[0], rows[1]) if not key.startswith("diagnostics_")}
 
 
 def values_agree(expected, actual):
@@ -192,7 +192,7 @@ def values_agree(expected, actual):
 
 
 def compare_features(pyradiomics, radcore):
-    """Compare every PyRadiomics original_* value with radcore's. Return the counts and every mismatch."""
+    """Compare every PyRadiomics feature value with radcore's. Return the counts and every mismatch."""
     mismatched = []
     missing = []
     for key, expected in pyradiomics.items():
@@ -350,7 +350,7 @@ def print_legend():
     print("Times in ms. rc proc: the whole `radcore extract` process. rc in: extract_case in radcore_bench "
           "(--bench, default.yaml only). PyR exec: PyRadiomics execute() alone, which reads the files. PyR proc: "
           "the whole PyRadiomics process, interpreter start and imports included. Ratios are PyRadiomics / radcore. "
-          "RSS: peak resident memory of one process over all runs. keys: original_* values compared.")
+          "RSS: peak resident memory of one process over all runs. keys: feature values compared.")
 
 
 def compare_classes(arguments, scratch):

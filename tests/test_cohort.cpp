@@ -277,12 +277,22 @@ TEST_F(Cohort, InfoSummarisesStore) {
   EXPECT_TRUE(contains(missing.err, "absent.h5: feature store not found")) << missing.err;
 }
 
-// Parameters of the real-data test: PyRadiomics' defaults with mask correction, because the sct_mt
-// mask's origin differs from its image's by 2e-4 mm. Add `Wavelet: {}` under imageType to cover it.
+// Parameters of the real-data test: the study configuration (original and wavelet images, every class,
+// binWidth 25) with mask correction, because the sct_mt mask's origin differs from its image's by 2e-4 mm.
 const char* const real_data_parameters =
     "imageType:\n"
     "  Original: {}\n"
+    "  Wavelet: {}\n"
+    "featureClass:\n"
+    "  shape:\n"
+    "  firstorder:\n"
+    "  glcm:\n"
+    "  glrlm:\n"
+    "  glszm:\n"
+    "  gldm:\n"
+    "  ngtdm:\n"
     "setting:\n"
+    "  binWidth: 25\n"
     "  correctMask: true\n";
 
 // Writes the sct_t2 level labels into a zero mask on the grid of errsm30_full, at the block that
@@ -337,6 +347,11 @@ TEST_F(Cohort, RealDataRowsEqualSingleExtraction) {
   ASSERT_EQ(result.status, 0) << result.err;
   const csv_table exported = export_store(store);
   ASSERT_EQ(exported.rows.size(), 13u);
+  int feature_columns = 0;
+  for (const std::string& column : exported.header) {
+    feature_columns += column.rfind("original_", 0) == 0 || column.rfind("wavelet-", 0) == 0 ? 1 : 0;
+  }
+  EXPECT_EQ(feature_columns, 851) << "the study configuration has 14 shape + 93 x 9 features";
   expect_rows_equal_single(exported, settings);
 }
 
