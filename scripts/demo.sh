@@ -23,7 +23,7 @@ echo "== 2. extract 851 features per ROI into $out/features.h5"
   -o "$out/features.h5" --jobs "$(nproc)" --force
 "$radcore" export "$out/features.h5" -o "$out/features.csv"
 
-# Patients become rows of 4 x 851 = 3,404 features; LASSO settings shared by steps 3 and 4.
+# Patients become rows of 4 x 851 = 3,404 features. The LASSO settings are shared by steps 3 and 5.
 model_options=(--outcome "$out/cohort/outcome.csv" --outcome-column severity --by patient_id
   --folds 5 --seed 1 --rule 1se --n-alphas 20 --eps 1e-2 --drop-non-finite --max-correlation 0.9)
 
