@@ -35,6 +35,22 @@ RADCORE_HD inline double numpy_pairwise_sum(const double* values, std::int64_t c
   return sum;
 }
 
+// numpy.nanmean of `count` values: NaN entries count as absent (they are set to 0 in place) and the others
+// are summed in numpy's pairwise order. Returns NaN when every value is NaN, as nanmean does. GLCM and GLRLM
+// average their per-angle features with it.
+RADCORE_HD inline double nan_mean_in_place(double* values, std::int64_t count) {
+  std::int64_t valid = 0;
+  for (std::int64_t i = 0; i < count; ++i) {
+    if (values[i] != values[i]) {
+      values[i] = 0.0;
+    } else {
+      ++valid;
+    }
+  }
+  if (valid == 0) return NAN;
+  return numpy_pairwise_sum(values, count) / double(valid);
+}
+
 namespace glcm {
 
 // numpy.spacing(1), which PyRadiomics adds inside every log2 and to the MCC and Correlation denominators.

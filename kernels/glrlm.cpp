@@ -121,19 +121,8 @@ std::vector<std::vector<double>> glrlm_matrices(const discrete_batch& batch, int
   return matrices;
 }
 
-// Averages per-angle values as numpy.nanmean over the angle axis: NaN counted as absent, sum in numpy's order.
-double nan_mean(std::vector<double> values) {
-  std::int64_t valid = 0;
-  for (double& v : values) {
-    if (std::isnan(v)) {
-      v = 0.0;
-    } else {
-      ++valid;
-    }
-  }
-  if (valid == 0) return nan_value;
-  return numpy_pairwise_sum(values.data(), std::int64_t(values.size())) / double(valid);
-}
+// Averages per-angle values as numpy.nanmean over the angle axis.
+double nan_mean(std::vector<double> values) { return nan_mean_in_place(values.data(), std::int64_t(values.size())); }
 
 void roi_features(const discrete_batch& batch, int roi, const texture_settings& settings, double* out) {
   const std::int64_t n = batch.levels(roi);

@@ -35,20 +35,6 @@ unsigned blocks_for(std::int64_t threads_needed) {
   return unsigned((threads_needed + feature_threads - 1) / feature_threads);
 }
 
-// Averages values[0..count) as numpy.nanmean does: NaN entries count as absent and are summed as 0 in
-// numpy's pairwise order. Overwrites the NaN entries. Mirrors nan_mean in glcm.cpp and glrlm.cpp.
-__device__ double nan_mean(double* values, int count) {
-  int valid = 0;
-  for (int i = 0; i < count; ++i) {
-    if (isnan(values[i])) {
-      values[i] = 0.0;
-    } else {
-      ++valid;
-    }
-  }
-  if (valid == 0) return NAN;
-  return numpy_pairwise_sum(values, count) / double(valid);
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // GLCM
@@ -95,7 +81,7 @@ __global__ void glcm_combine(int rois, const int* first_slot, const matrix_slot*
     } else if (f == glcm::joint_average) {
       value = numpy_pairwise_sum(values, kept) / double(kept);  // a plain mean in PyRadiomics
     } else {
-      value = nan_mean(values, kept);
+      value = nan_mean_in_place(values, kept);
     }
     out[std::int64_t(roi) * glcm::feature_count + f] = value;
   }
@@ -172,7 +158,7 @@ __global__ void glrlm_combine(int rois, const int* first_slot, const matrix_slot
     for (int s = begin; s < end; ++s) {
       if (slots[s].state != 0) values[kept++] = features[std::int64_t(s) * glrlm::feature_count + f];
     }
-    out[std::int64_t(roi) * glrlm::feature_count + f] = nan_mean(values, kept);
+    out[std::int64_t(roi) * glrlm::feature_count + f] = nan_mean_in_place(values, kept);
   }
 }
 
