@@ -98,6 +98,11 @@ void check_device(const std::string& device) {
 
 int run_cohort_extract(const extract_options& options) {
   if (options.output.empty()) throw input_error("--cohort needs -o FEATURES.h5, the feature store to write");
+  const std::string& out = options.output;
+  if (out.size() >= 4 && out.compare(out.size() - 4, 4, ".csv") == 0) {
+    throw input_error(out + ": with --cohort the output is an HDF5 feature store, not a CSV; name it .h5 and "
+                      "write the CSV with radcore export");
+  }
   check_device(options.device);
   cohort_options cohort;
   cohort.manifest_path = options.manifest;
@@ -166,7 +171,7 @@ subcommand add_extract_command(CLI::App& parent) {
                     "With --cohort: continue an existing store written with the same settings and manifest")
           ->needs(cohort);
   app->add_flag("--force", options->force, "With --cohort: replace an existing store")->needs(cohort)->excludes(resume);
-  app->add_option("--device", options->device, "With --cohort: backend to run on (auto, cpu or cuda)")
+  app->add_option("--device", options->device, "With --cohort: backend to run on (auto or cpu; cuda is accepted by name but cohort extraction does not use it yet)")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
       ->needs(cohort);
 

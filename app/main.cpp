@@ -1,6 +1,6 @@
 // `radcore`: the command line. Exit status 0 on success, 1 when an input cannot be used (the message names
-// it and the reason), 2 for a command line that cannot be parsed, and 2 from `extract --cohort` when some
-// ROIs failed while the run itself completed.
+// it and the reason), 2 from `extract --cohort` when some ROIs failed while the run itself completed, and 64
+// for a command line that cannot be parsed.
 #include <exception>
 #include <iostream>
 #include <string>
@@ -15,7 +15,8 @@
 namespace {
 
 constexpr int exit_failure = 1;
-constexpr int exit_usage = 2;
+// EX_USAGE of sysexits.h; 2 is taken by a cohort run in which some ROIs failed.
+constexpr int exit_usage = 64;
 
 void print_version() {
   std::cout << "radcore " << radcore::version() << "\n";

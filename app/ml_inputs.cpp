@@ -8,7 +8,7 @@
 namespace radcore::cli {
 
 void add_model_options(CLI::App& app, model_options& options, bool required) {
-  app.add_option("features", options.features, "Features table (CSV in PyRadiomics batch layout)")
+  app.add_option("features", options.features, "Features: an HDF5 store from extract --cohort, or a CSV in PyRadiomics batch layout")
       ->required(required)
       ->check(CLI::ExistingFile);
   app.add_option("--outcome", options.outcome_file,

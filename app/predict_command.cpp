@@ -17,7 +17,7 @@ subcommand add_predict_command(CLI::App& parent) {
   auto output = std::make_shared<std::string>();
   CLI::App* app = parent.add_subcommand("predict", "Score a features table with a model from select or train");
   app->add_option("model", *folder, "Model folder written by radcore select or train")->required();
-  app->add_option("features", *features, "Features table (CSV in PyRadiomics batch layout)")
+  app->add_option("features", *features, "Features: an HDF5 store from extract --cohort, or a CSV in PyRadiomics batch layout")
       ->required()
       ->check(CLI::ExistingFile);
   app->add_option("-o,--out", *output, "Predictions CSV to write")->required();

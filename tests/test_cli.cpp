@@ -112,11 +112,11 @@ TEST_F(Cli, MissingImageExitsOne) {
   EXPECT_TRUE(contains(result.err, "absent.nrrd: image file not found")) << result.err;
 }
 
-TEST_F(Cli, UsageErrorsExitTwo) {
+TEST_F(Cli, UsageErrorsExitSixtyFour) {
   for (const std::string arguments : {"", "extract", "extract image.nrrd", "--bogus", "extract a b --label x",
                                       "extract a b --label 0", "frobnicate"}) {
     const run_result result = run(arguments);
-    EXPECT_EQ(result.status, 2) << "radcore " << arguments;
+    EXPECT_EQ(result.status, 64) << "radcore " << arguments;
     EXPECT_TRUE(contains(result.err, "radcore: error: ")) << "radcore " << arguments << ": " << result.err;
   }
 }

@@ -209,8 +209,9 @@ TEST_F(Cohort, ExistingStoreNeedsResumeOrForce) {
   EXPECT_EQ(result.status, 0) << result.err;
   EXPECT_EQ(read_store(store.string()).rows.size(), 2u);
 
+  // --force and --resume exclude each other: a usage error.
   result = run("extract --cohort " + shell_quoted(manifest) + " -o " + shell_quoted(store) + " --force --resume");
-  EXPECT_EQ(result.status, 2);
+  EXPECT_EQ(result.status, 64);
 }
 
 TEST_F(Cohort, ResumeRejectsOtherSettingsOrManifest) {
@@ -253,7 +254,7 @@ TEST_F(Cohort, DeviceRequestIsChecked) {
   result = run("extract --cohort " + shell_quoted(manifest) + " -o " + shell_quoted(folder_ / "cpu.h5") + " --device cpu");
   EXPECT_EQ(result.status, 0) << result.err;
   EXPECT_FALSE(contains(result.err, "runs on the CPU")) << result.err;
-  EXPECT_EQ(run("extract --cohort " + shell_quoted(manifest) + " -o x.h5 --device tpu").status, 2);
+  EXPECT_EQ(run("extract --cohort " + shell_quoted(manifest) + " -o x.h5 --device tpu").status, 64);
 }
 
 TEST_F(Cohort, InfoSummarisesStore) {
