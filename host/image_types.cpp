@@ -10,6 +10,7 @@
 
 #include "io/itk_filters.hpp"
 #include "kernels/error.hpp"
+#include "kernels/lbp.hpp"
 #include "kernels/simple_filters.hpp"
 
 namespace radcore {
@@ -135,6 +136,23 @@ void compute_wavelet_images(const volume& image, const voxel_box& box, const ext
   });
 }
 
+// PyRadiomics writes the patterns back into the input array, so they take the input's pixel type.
+void compute_lbp2d_image(const volume& image, const voxel_box& box, const extraction_settings& settings,
+                         const filtered_image_sink& sink) {
+  if (image.file_dimensions == 3 && !settings.force2d) {
+    warn("LBP2D is computed slice by slice, but features are extracted in 3D. Set force2D to true to extract "
+         "them in 2D");
+  }
+  lbp_options options;
+  options.radius = settings.filters.lbp2d_radius;
+  options.samples = settings.filters.lbp2d_samples;
+  options.method = parse_lbp_method(settings.filters.lbp2d_method);
+  const int axis = image.file_dimensions == 2 ? 0 : settings.force2d_dimension;
+  std::vector<double> filtered = lbp2d_filter(image.values, image.size, axis, options);
+  cast_to_pixel_type(filtered, image.value_pixel_type);
+  yield_cropped("lbp-2D", filtered, image, box, image.value_pixel_type, sink);
+}
+
 }  // namespace
 
 std::string log_image_name(const std::string& sigma_text) {
@@ -173,9 +191,11 @@ void compute_image_type(const volume& image, const voxel_box& box, const extract
   } else if (type == "Gradient") {
     const volume filtered = gradient_magnitude(image, settings.filters.gradient_use_spacing);
     yield_cropped("gradient", filtered.values, image, box, "float", sink);
+  } else if (type == "LBP2D") {
+    compute_lbp2d_image(image, box, settings, sink);
   } else {
     throw input_error("image type " + type + " is not supported yet; radcore computes Original, Wavelet, LoG, "
-                      "Square, SquareRoot, Logarithm, Exponential and Gradient");
+                      "Square, SquareRoot, Logarithm, Exponential, Gradient and LBP2D");
   }
 }
 
