@@ -63,7 +63,7 @@ subcommand add_filter_command(CLI::App& parent) {
   app->add_option("image", options->image, "Image file")->required();
   app->add_option("mask", options->mask,
                   "Mask file; with it the image is preprocessed (normalised, resampled, cropped) as for extraction");
-  app->add_option("-p,--params", options->parameter_file, "PyRadiomics parameter file (YAML or JSON)");
+  app->add_option("-p,--param,--params", options->parameter_file, "PyRadiomics parameter file (YAML or JSON)");
   app->add_option("-s,--setting", options->setting_overrides, "Override one setting, as NAME:VALUE (repeatable)");
   app->add_option("-o,--out", options->folder, "Folder to write the images into (created if missing)")->required();
   return {app, [options] { run_filter(*options); }};

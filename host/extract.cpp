@@ -193,7 +193,11 @@ feature_row extract_case(const std::string& image_path, const std::string& mask_
       } else if (shape2d_enabled(loaded.image, box, settings)) {
         // A 2D file is read as one z slice, so its thin numpy axis is 0 for any force2Ddimension.
         const int thin_axis = loaded.image.file_dimensions == 2 ? 0 : settings.force2d_dimension;
-        append_selected(selection, compute_shape2d_features(shape_rois, thin_axis), "original", row);
+        try {
+          append_selected(selection, compute_shape2d_features(shape_rois, thin_axis), "original", row);
+        } catch (const roi_error& error) {
+          throw roi_error(where + ": " + error.what());
+        }
       }
     }
   }

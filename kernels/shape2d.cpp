@@ -35,7 +35,7 @@ padded_mask squeeze_and_pad(const roi_batch &rois, int roi, int force2d_dimensio
   const extent3 &size = rois.size[std::size_t(roi)];
   const int extent_zyx[3] = {size.nz, size.ny, size.nx};
   if (extent_zyx[force2d_dimension] > 1) {
-    throw roi_error("shape2D features: ROI " + std::to_string(roi) + " spans " +
+    throw roi_error("shape2D features: " + (rois.rois() > 1 ? "ROI " + std::to_string(roi) + " " : std::string("the ROI ")) + "spans " +
                     std::to_string(extent_zyx[force2d_dimension]) + " voxels along dimension " +
                     std::to_string(force2d_dimension) + " (numpy order); shape2D needs a single slice there");
   }
