@@ -6,6 +6,7 @@
 
 #include "kernels/angles.hpp"
 #include "kernels/gldm_formulas.hpp"
+#include "kernels/zone_matrix.hpp"
 
 namespace radcore {
 
@@ -93,21 +94,8 @@ feature_block compute_gldm_features(const discrete_batch& batch, const texture_s
       std::fill(out, out + gldm_feature_count, std::numeric_limits<double>::quiet_NaN());
       continue;
     }
-    const std::int64_t rows = std::int64_t(matrix.grey_level.size());
-    const std::int64_t columns = std::int64_t(matrix.dependence.size());
-    std::vector<double> row_sum(static_cast<std::size_t>(rows));
-    std::vector<double> column_sum(static_cast<std::size_t>(columns));
-    zone_matrix_marginals(matrix.counts.data(), rows, columns, row_sum.data(), column_sum.data());
-
-    zone_matrix_view view;
-    view.counts = matrix.counts.data();
-    view.row_value = matrix.grey_level.data();
-    view.column_value = matrix.dependence.data();
-    view.rows = rows;
-    view.columns = columns;
-    view.row_sum = row_sum.data();
-    view.column_sum = column_sum.data();
-    compute_gldm_values(view, double(matrix.voxel_count), out);
+    const zone_matrix_marginals_storage marginals = make_zone_matrix_view(matrix.counts, matrix.grey_level, matrix.dependence);
+    compute_gldm_values(marginals.view, double(matrix.voxel_count), out);
   }
   return block;
 }

@@ -7,6 +7,7 @@
 
 #include "kernels/angles.hpp"
 #include "kernels/glszm_formulas.hpp"
+#include "kernels/zone_matrix.hpp"
 
 namespace radcore {
 
@@ -153,21 +154,8 @@ feature_block compute_glszm_features(const discrete_batch& batch, const texture_
       std::fill(out, out + glszm_feature_count, std::numeric_limits<double>::quiet_NaN());
       continue;
     }
-    const std::int64_t rows = std::int64_t(matrix.grey_level.size());
-    const std::int64_t columns = std::int64_t(matrix.zone_size.size());
-    std::vector<double> row_sum(static_cast<std::size_t>(rows));
-    std::vector<double> column_sum(static_cast<std::size_t>(columns));
-    zone_matrix_marginals(matrix.counts.data(), rows, columns, row_sum.data(), column_sum.data());
-
-    zone_matrix_view view;
-    view.counts = matrix.counts.data();
-    view.row_value = matrix.grey_level.data();
-    view.column_value = matrix.zone_size.data();
-    view.rows = rows;
-    view.columns = columns;
-    view.row_sum = row_sum.data();
-    view.column_sum = column_sum.data();
-    compute_glszm_values(view, double(matrix.voxel_count), out);
+    const zone_matrix_marginals_storage marginals = make_zone_matrix_view(matrix.counts, matrix.grey_level, matrix.zone_size);
+    compute_glszm_values(marginals.view, double(matrix.voxel_count), out);
   }
   return block;
 }
