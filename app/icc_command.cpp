@@ -20,7 +20,7 @@ bool parse_number(const std::string& text, double& value) {
   return end == text.c_str() + text.size();
 }
 
-// Reads a table of subjects (rows) by repeated measurements (columns) with a header row; a first column
+// Reads a table of subjects (rows) by repeated measurements (columns) with a header row. A first column
 // that is not numeric in every row is taken as the subject id and skipped.
 std::vector<std::vector<double>> read_icc_table(const std::string& path) {
   const csv_table csv = read_csv_file(path);
@@ -36,7 +36,7 @@ std::vector<std::vector<double>> read_icc_table(const std::string& path) {
     for (std::size_t c = first_is_id ? 1 : 0; c < csv.rows[r].size(); ++c) {
       double value = 0;
       if (!parse_number(csv.rows[r][c], value)) {
-        throw input_error(path + ": row " + std::to_string(r + 2) + ", column '" + csv.header[c] + "' holds '" +
+        throw input_error(path + ": row " + std::to_string(r + 2) + ", column '" + csv.header[c] + "' contains '" +
                           csv.rows[r][c] + "', not a number");
       }
       values.push_back(value);

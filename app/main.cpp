@@ -1,6 +1,6 @@
-// `radcore`: the command line. Exit status 0 on success, 1 when an input cannot be used (the message names
-// it and the reason), 2 from `extract --cohort` when some ROIs failed while the run itself completed, and 64
-// for a command line that cannot be parsed.
+// `radcore`: the command line. Exit status 0 on success and 1 when an input cannot be used (the message names
+// it and the reason). `extract --cohort` exits 2 when some ROIs failed while the run itself completed, and a
+// command line that cannot be parsed exits 64.
 #include <exception>
 #include <iostream>
 #include <string>

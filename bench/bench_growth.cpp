@@ -1,4 +1,4 @@
-// How cost grows with ROI size and with the number of grey levels: every texture family and first order
+// Cost growth with ROI size and with the number of grey levels: every texture family and first order
 // on generated cubes (edge 10 to 100 voxels, a spherical mask) whose intensities are uniform over
 // `levels` bins of width 1. Items are mask voxels, so items/s shows whether the cost per voxel stays flat.
 #include <benchmark/benchmark.h>

@@ -69,7 +69,7 @@ void check_table(const std::vector<std::vector<double>>& table) {
                         " measurements, the first row " + std::to_string(k) + "; the table must be complete");
     }
     for (double v : table[i]) {
-      if (!std::isfinite(v)) throw input_error("row " + std::to_string(i + 1) + " holds a NaN or infinite value");
+      if (!std::isfinite(v)) throw input_error("row " + std::to_string(i + 1) + " contains a NaN or infinite value; ICC needs finite values");
     }
   }
 }

@@ -32,7 +32,7 @@ std::vector<offset3> generate_angles(const extent3& crop, const angle_options& o
       }
     }
   }
-  // The list is point-symmetric, so its first half holds one offset of each opposite pair.
+  // The list is point-symmetric, so its first half contains one offset of each opposite pair.
   if (!bidirectional) angles.resize(angles.size() / 2);
   return angles;
 }

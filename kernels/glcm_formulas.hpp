@@ -593,7 +593,9 @@ RADCORE_HD inline double mcc_angle(const double* p, std::int64_t n, const double
     best.add(first, 2 * g);
     if (m > 1) best.add(second, 2 * g + 1);
   }
-  if (best.second_at == -1 && best.second == -1e300) return 0.0;  // one eigenvalue only (cannot happen for n >= 2)
+  // Unreachable for n >= 2, because every row adds an eigenvalue (its group's, or 0 when px is 0); kept as a
+  // guard so that a caller passing a degenerate matrix gets 0 and not a sentinel.
+  if (best.second_at == -1 && best.second == -1e300) return 0.0;
 
   double lambda2 = best.second;
   if (best.second_at >= 0) {

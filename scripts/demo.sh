@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The main job on its built-in default, end to end: generate a cohort (60 patients, four ROIs each, a
-# hidden binary severity that changes the ROIs' texture), extract the study configuration (original +
-# eight wavelet decompositions, all classes: 851 features per ROI) into one HDF5 store, select features
-# with LASSO, train a logistic regression on them, and evaluate selection and classifier together with
+# The main job on its built-in default, end to end. It generates a cohort (60 patients, four ROIs each, a
+# hidden binary severity that changes the ROIs' texture). It extracts the study configuration (original +
+# eight wavelet decompositions, all classes: 851 features per ROI) into one HDF5 store, selects features
+# with LASSO, trains a logistic regression on them, and evaluates selection and classifier together with
 # cross-validation. Results go to demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -96,4 +96,24 @@ std::vector<std::string> compare_with_reference(const std::vector<std::string>& 
   return mismatches;
 }
 
+std::string reference_value(const csv_table& table, std::size_t row, const std::string& column) {
+  const int index = table.column(column);
+  return index < 0 ? std::string() : table.rows[row][std::size_t(index)];
+}
+
+std::vector<std::string> reference_feature_keys(const csv_table& table) {
+  std::vector<std::string> keys;
+  for (const std::string& key : table.header) {
+    if (is_feature_key(key)) keys.push_back(key);
+  }
+  return keys;
+}
+
+std::vector<std::string> compare_reference_row(const csv_table& reference, std::size_t row, const feature_row& computed) {
+  constexpr double mcc_stable_eigenvalue = 1e-9;
+  const std::string eigenvalue = reference_value(reference, row, "reference_mcc_min_second_eigenvalue");
+  const bool mcc_stable = !eigenvalue.empty() && std::strtod(eigenvalue.c_str(), nullptr) > mcc_stable_eigenvalue;
+  return compare_with_reference(reference.header, reference.rows[row], computed, mcc_stable);
+}
+
 }  // namespace radcore::testing

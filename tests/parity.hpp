@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "host/extract.hpp"
+#include "io/csv.hpp"
 
 namespace radcore::testing {
 
@@ -28,5 +29,16 @@ bool is_feature_key(const std::string& key);
 std::vector<std::string> compare_with_reference(const std::vector<std::string>& reference_keys,
                                                 const std::vector<std::string>& reference_values,
                                                 const feature_row& row, bool compare_mcc);
+
+// Returns the text of `column` in data row `row` of a reference CSV, or "" when the column is absent.
+std::string reference_value(const csv_table& table, std::size_t row, const std::string& column);
+
+// Returns the feature keys of a reference CSV's header, in their order.
+std::vector<std::string> reference_feature_keys(const csv_table& table);
+
+// Compares data row `row` of a reference CSV with radcore's row. MCC gets the full tolerance only where the
+// row's reference_mcc_min_second_eigenvalue exceeds 1e-9: below it PyRadiomics keeps or drops an angle
+// depending on numpy's real-or-complex eigenvalue result for all angles together.
+std::vector<std::string> compare_reference_row(const csv_table& reference, std::size_t row, const feature_row& computed);
 
 }  // namespace radcore::testing

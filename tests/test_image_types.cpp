@@ -28,21 +28,6 @@ namespace {
 
 using testing::test_resource;
 
-// As in test_pyradiomics_parity.cpp: below this second eigenvalue PyRadiomics' MCC is unstable.
-constexpr double mcc_stable_eigenvalue = 1e-9;
-
-std::string value_of(const csv_table& table, std::size_t row, const std::string& column) {
-  const int index = table.column(column);
-  return index < 0 ? std::string() : table.rows[row][std::size_t(index)];
-}
-
-std::vector<std::string> reference_feature_keys(const csv_table& table) {
-  std::vector<std::string> keys;
-  for (const std::string& key : table.header) {
-    if (testing::is_feature_key(key)) keys.push_back(key);
-  }
-  return keys;
-}
 
 // --- whole cases against PyRadiomics -------------------------------------------------------------------
 
@@ -65,18 +50,15 @@ TEST_P(ImageTypeParity, FeaturesMatchPyRadiomics) {
       load_parameters_file(test_resource("reference/image_types/params/" + c.config + ".yaml").string());
   const std::string data = testing::shared_data_dir().string() + "/";
   for (std::size_t r = 0; r < reference.rows.size(); ++r) {
-    const int label = std::atoi(value_of(reference, r, "label").c_str());
+    const int label = std::atoi(testing::reference_value(reference, r, "label").c_str());
     SCOPED_TRACE("label " + std::to_string(label));
     const feature_row row = extract_case(data + c.image, data + c.mask, parameters, label);
-    const double eigenvalue =
-        std::strtod(value_of(reference, r, "reference_mcc_min_second_eigenvalue").c_str(), nullptr);
-    const std::vector<std::string> mismatches =
-        testing::compare_with_reference(reference.header, reference.rows[r], row, eigenvalue > mcc_stable_eigenvalue);
+    const std::vector<std::string> mismatches = testing::compare_reference_row(reference, r, row);
     std::string listing;
     for (const std::string& line : mismatches) listing += "\n  " + line;
     EXPECT_TRUE(mismatches.empty()) << mismatches.size() << " feature(s) differ:" << listing;
     // PyRadiomics' order: image types in file order, images in yield order, classes in enabled order.
-    EXPECT_EQ(row.feature_keys, reference_feature_keys(reference));
+    EXPECT_EQ(row.feature_keys, testing::reference_feature_keys(reference));
   }
 }
 
@@ -127,7 +109,7 @@ TEST(ItkFilters, LogAndGradientMatchSimpleItkOnBrain1) {
   std::string current;
   volume filtered;
   for (std::size_t r = 0; r < reference.rows.size(); ++r) {
-    const std::string name = value_of(reference, r, "filter");
+    const std::string name = testing::reference_value(reference, r, "filter");
     SCOPED_TRACE(name);
     if (name != current) {
       current = name;
@@ -138,18 +120,18 @@ TEST(ItkFilters, LogAndGradientMatchSimpleItkOnBrain1) {
       }
       EXPECT_EQ(filtered.value_pixel_type, "float");
     }
-    const std::string digest = value_of(reference, r, "sha1");
+    const std::string digest = testing::reference_value(reference, r, "sha1");
     if (!digest.empty()) {
       const std::vector<float> buffer = as_float32(filtered);
       EXPECT_EQ(sha1_hex(buffer.data(), buffer.size() * sizeof(float)), digest);
       continue;
     }
-    const int x = std::atoi(value_of(reference, r, "x").c_str());
-    const int y = std::atoi(value_of(reference, r, "y").c_str());
-    const int z = std::atoi(value_of(reference, r, "z").c_str());
+    const int x = std::atoi(testing::reference_value(reference, r, "x").c_str());
+    const int y = std::atoi(testing::reference_value(reference, r, "y").c_str());
+    const int z = std::atoi(testing::reference_value(reference, r, "z").c_str());
     const std::size_t index =
         std::size_t(x) + std::size_t(image.size[0]) * (std::size_t(y) + std::size_t(image.size[1]) * std::size_t(z));
-    EXPECT_EQ(filtered.values[index], std::strtod(value_of(reference, r, "value").c_str(), nullptr))
+    EXPECT_EQ(filtered.values[index], std::strtod(testing::reference_value(reference, r, "value").c_str(), nullptr))
         << "voxel (" << x << ", " << y << ", " << z << ")";
   }
 }

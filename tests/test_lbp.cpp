@@ -23,21 +23,6 @@ namespace {
 
 using testing::test_resource;
 
-// As in test_pyradiomics_parity.cpp: below this second eigenvalue PyRadiomics' MCC is unstable.
-constexpr double mcc_stable_eigenvalue = 1e-9;
-
-std::string value_of(const csv_table& table, std::size_t row, const std::string& column) {
-  const int index = table.column(column);
-  return index < 0 ? std::string() : table.rows[row][std::size_t(index)];
-}
-
-std::vector<std::string> reference_feature_keys(const csv_table& table) {
-  std::vector<std::string> keys;
-  for (const std::string& key : table.header) {
-    if (testing::is_feature_key(key)) keys.push_back(key);
-  }
-  return keys;
-}
 
 // --- the LBP image of brain1, voxel by voxel --------------------------------------------------------------
 
@@ -51,14 +36,14 @@ TEST(Lbp2d, ImageMatchesScikitImageOnBrain1) {
   std::vector<double> filtered;
   for (std::size_t r = 0; r < reference.rows.size(); ++r) {
     lbp_options options;
-    options.method = parse_lbp_method(value_of(reference, r, "method"));
-    options.radius = std::strtod(value_of(reference, r, "radius").c_str(), nullptr);
-    options.samples = std::atoi(value_of(reference, r, "samples").c_str());
-    const int axis = std::atoi(value_of(reference, r, "axis").c_str());
-    const std::string source = value_of(reference, r, "source");
-    const std::string setting = value_of(reference, r, "method") + " radius " + value_of(reference, r, "radius") +
-                                " samples " + value_of(reference, r, "samples") + " axis " +
-                                value_of(reference, r, "axis") + " (" + source + ")";
+    options.method = parse_lbp_method(testing::reference_value(reference, r, "method"));
+    options.radius = std::strtod(testing::reference_value(reference, r, "radius").c_str(), nullptr);
+    options.samples = std::atoi(testing::reference_value(reference, r, "samples").c_str());
+    const int axis = std::atoi(testing::reference_value(reference, r, "axis").c_str());
+    const std::string source = testing::reference_value(reference, r, "source");
+    const std::string setting = testing::reference_value(reference, r, "method") + " radius " + testing::reference_value(reference, r, "radius") +
+                                " samples " + testing::reference_value(reference, r, "samples") + " axis " +
+                                testing::reference_value(reference, r, "axis") + " (" + source + ")";
     SCOPED_TRACE(setting);
     if (setting != current) {
       current = setting;
@@ -66,17 +51,17 @@ TEST(Lbp2d, ImageMatchesScikitImageOnBrain1) {
       // PyRadiomics writes the patterns back into brain1's int16 array.
       if (source == "pyradiomics") cast_to_pixel_type(filtered, image.value_pixel_type);
     }
-    const std::string digest = value_of(reference, r, "sha1");
+    const std::string digest = testing::reference_value(reference, r, "sha1");
     if (!digest.empty()) {
       EXPECT_EQ(sha1_hex(filtered.data(), filtered.size() * sizeof(double)), digest);
       continue;
     }
-    const int x = std::atoi(value_of(reference, r, "x").c_str());
-    const int y = std::atoi(value_of(reference, r, "y").c_str());
-    const int z = std::atoi(value_of(reference, r, "z").c_str());
+    const int x = std::atoi(testing::reference_value(reference, r, "x").c_str());
+    const int y = std::atoi(testing::reference_value(reference, r, "y").c_str());
+    const int z = std::atoi(testing::reference_value(reference, r, "z").c_str());
     const std::size_t index =
         std::size_t(x) + std::size_t(image.size[0]) * (std::size_t(y) + std::size_t(image.size[1]) * std::size_t(z));
-    const double expected = std::strtod(value_of(reference, r, "value").c_str(), nullptr);
+    const double expected = std::strtod(testing::reference_value(reference, r, "value").c_str(), nullptr);
     if (std::isnan(expected)) {
       EXPECT_TRUE(std::isnan(filtered[index])) << "voxel (" << x << ", " << y << ", " << z << ")";
     } else {
@@ -98,14 +83,11 @@ TEST_P(Lbp2dParity, FeaturesMatchPyRadiomics) {
       load_parameters_file(test_resource("reference/lbp/params/" + config + ".yaml").string());
   const std::string data = testing::shared_data_dir().string() + "/pyradiomics/";
   const feature_row row = extract_case(data + "brain1_image.nrrd", data + "brain1_label.nrrd", parameters, 1);
-  const double eigenvalue =
-      std::strtod(value_of(reference, 0, "reference_mcc_min_second_eigenvalue").c_str(), nullptr);
-  const std::vector<std::string> mismatches =
-      testing::compare_with_reference(reference.header, reference.rows[0], row, eigenvalue > mcc_stable_eigenvalue);
+  const std::vector<std::string> mismatches = testing::compare_reference_row(reference, 0, row);
   std::string listing;
   for (const std::string& line : mismatches) listing += "\n  " + line;
   EXPECT_TRUE(mismatches.empty()) << mismatches.size() << " feature(s) differ:" << listing;
-  EXPECT_EQ(row.feature_keys, reference_feature_keys(reference));
+  EXPECT_EQ(row.feature_keys, testing::reference_feature_keys(reference));
 }
 
 INSTANTIATE_TEST_SUITE_P(PyRadiomics, Lbp2dParity, ::testing::Values("lbp2d", "lbp2d_fine"));

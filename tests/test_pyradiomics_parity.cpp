@@ -17,23 +17,9 @@ namespace {
 
 using testing::test_resource;
 
-// MCC is held to the default tolerance only where every angle's second eigenvalue exceeds this. Below it,
-// PyRadiomics keeps or drops the angle depending on numpy's real-or-complex result for all angles.
-constexpr double mcc_stable_eigenvalue = 1e-9;
-
-std::string value_of(const csv_table& table, std::size_t row, const std::string& column) {
-  const int index = table.column(column);
-  return index < 0 ? std::string() : table.rows[row][std::size_t(index)];
-}
-
-bool mcc_is_stable(const csv_table& table, std::size_t row) {
-  const std::string eigenvalue = value_of(table, row, "reference_mcc_min_second_eigenvalue");
-  return !eigenvalue.empty() && std::strtod(eigenvalue.c_str(), nullptr) > mcc_stable_eigenvalue;
-}
 
 void expect_parity(const csv_table& reference, std::size_t row_index, const feature_row& row) {
-  const std::vector<std::string> mismatches =
-      testing::compare_with_reference(reference.header, reference.rows[row_index], row, mcc_is_stable(reference, row_index));
+  const std::vector<std::string> mismatches = testing::compare_reference_row(reference, row_index, row);
   std::string listing;
   for (const std::string& line : mismatches) listing += "\n  " + line;
   EXPECT_TRUE(mismatches.empty()) << mismatches.size() << " feature(s) differ:" << listing;
@@ -86,11 +72,11 @@ class RandomCaseParity : public ::testing::TestWithParam<std::size_t> {};
 TEST_P(RandomCaseParity, FeaturesMatchPyRadiomics) {
   const csv_table& table = random_features();
   const std::size_t row_index = GetParam();
-  const std::string name = value_of(table, row_index, "case");
+  const std::string name = testing::reference_value(table, row_index, "case");
   const extraction_parameters parameters = load_parameters_file(
-      test_resource("reference/random/params/" + value_of(table, row_index, "params") + ".yaml").string());
+      test_resource("reference/random/params/" + testing::reference_value(table, row_index, "params") + ".yaml").string());
   const std::string folder = test_resource("reference/random/").string();
-  const int label = std::atoi(value_of(table, row_index, "label").c_str());
+  const int label = std::atoi(testing::reference_value(table, row_index, "label").c_str());
   const feature_row row = extract_case(folder + name + "_image.nrrd", folder + name + "_mask.nrrd", parameters, label);
   expect_parity(table, row_index, row);
 }
@@ -102,7 +88,7 @@ std::vector<std::size_t> random_rows() {
 }
 
 INSTANTIATE_TEST_SUITE_P(PyRadiomics, RandomCaseParity, ::testing::ValuesIn(random_rows()), [](const auto& info) {
-  return value_of(random_features(), info.param, "case") + "_" + value_of(random_features(), info.param, "kind");
+  return testing::reference_value(random_features(), info.param, "case") + "_" + testing::reference_value(random_features(), info.param, "kind");
 });
 
 // --- inputs PyRadiomics rejects ------------------------------------------------------------------------
@@ -117,14 +103,14 @@ class RefusedCase : public ::testing::TestWithParam<std::size_t> {};
 TEST_P(RefusedCase, IsRejectedWithReason) {
   const csv_table& table = refused_cases();
   const std::size_t row_index = GetParam();
-  const std::string name = value_of(table, row_index, "case");
+  const std::string name = testing::reference_value(table, row_index, "case");
   const extraction_parameters parameters = load_parameters_file(
-      test_resource("reference/random/params/" + value_of(table, row_index, "params") + ".yaml").string());
+      test_resource("reference/random/params/" + testing::reference_value(table, row_index, "params") + ".yaml").string());
   const std::string folder = test_resource("reference/random/").string();
-  const int label = std::atoi(value_of(table, row_index, "label").c_str());
+  const int label = std::atoi(testing::reference_value(table, row_index, "label").c_str());
   try {
     extract_case(folder + name + "_image.nrrd", folder + name + "_mask.nrrd", parameters, label);
-    ADD_FAILURE() << name << " was accepted; PyRadiomics rejects it: " << value_of(table, row_index, "message");
+    ADD_FAILURE() << name << " was accepted; PyRadiomics rejects it: " << testing::reference_value(table, row_index, "message");
   } catch (const input_error& error) {
     const std::string message = error.what();
     EXPECT_NE(message.find(name + "_mask.nrrd"), std::string::npos) << "message does not name the mask: " << message;
@@ -138,7 +124,7 @@ std::vector<std::size_t> refused_rows() {
 }
 
 INSTANTIATE_TEST_SUITE_P(PyRadiomics, RefusedCase, ::testing::ValuesIn(refused_rows()), [](const auto& info) {
-  return value_of(refused_cases(), info.param, "case") + "_" + value_of(refused_cases(), info.param, "kind");
+  return testing::reference_value(refused_cases(), info.param, "case") + "_" + testing::reference_value(refused_cases(), info.param, "kind");
 });
 
 }  // namespace

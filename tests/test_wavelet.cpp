@@ -17,7 +17,6 @@
 #include "kernels/wavelet_formulas.hpp"
 #include "kernels/wavelet_taps.hpp"
 #include "tests/npy.hpp"
-#include "tests/npy_float32.hpp"
 #include "tests/test_data.hpp"
 
 namespace radcore {
