@@ -11,7 +11,9 @@
 #include "io/itk_filters.hpp"
 #include "kernels/error.hpp"
 #include "kernels/lbp.hpp"
+#include "kernels/log_ibsi.hpp"
 #include "kernels/simple_filters.hpp"
+#include "kernels/wavelet_ibsi.hpp"
 
 namespace radcore {
 namespace {
@@ -136,6 +138,55 @@ void compute_wavelet_images(const volume& image, const voxel_box& box, const ext
   });
 }
 
+// IBSI mode: the LoG of the whole loaded image with the truncated, sampled kernel. With force2D along the
+// axial axis (force2Ddimension 0) each slice is filtered in 2D and the name ends in "-2D".
+void compute_log_ibsi_images(const volume& image, const voxel_box& box, const extraction_settings& settings,
+                             const std::vector<std::string>& texts, const filtered_image_sink& sink) {
+  const bool slice_wise = image.file_dimensions == 2 || settings.force2d;
+  if (slice_wise && image.file_dimensions == 3 && settings.force2d_dimension != 0) {
+    throw input_error("filterMode ibsi: the LoG filters 2D slices only in the axial plane, but force2Ddimension is " +
+                      std::to_string(settings.force2d_dimension) + "; set force2Ddimension to 0 or force2D to false");
+  }
+  log_ibsi_options options;
+  options.truncate = settings.filters.ibsi_log_truncate;
+  options.boundary = settings.filters.ibsi_boundary_mode;
+  options.slice_wise = slice_wise;
+  for (std::size_t i = 0; i < settings.filters.sigma.size(); ++i) {
+    options.sigma_mm = settings.filters.sigma[i];
+    std::string name = log_image_name(texts.empty() ? python_float_text(options.sigma_mm) : texts[i]);
+    if (slice_wise) name.replace(name.size() - 2, 2, "2D");
+    yield_cropped(name, log_ibsi_response(image.size, image.spacing, image.values, options), image, box, "double",
+                  sink);
+  }
+}
+
+// IBSI mode: every band of the whole loaded image, with the names and order of PyRadiomics' wavelet. The
+// returned level r (1-based) is decomposition level start_level + r of the a trous transform.
+void compute_wavelet_ibsi_images(const volume& image, const voxel_box& box, const extraction_settings& settings,
+                                 const filtered_image_sink& sink) {
+  if (image.file_dimensions == 2 || settings.force2d) {
+    throw input_error("filterMode ibsi: the IBSI-mode wavelet is 3D only, but the " +
+                      std::string(image.file_dimensions == 2 ? "image is 2D" : "settings set force2D") +
+                      "; use filterMode pyradiomics for 2D wavelets");
+  }
+  wavelet_options names_options;
+  names_options.level = settings.filters.level;
+  names_options.start_level = settings.filters.start_level;
+  const std::vector<std::string> names = wavelet_image_names(names_options);
+  wavelet_ibsi_options options;
+  options.wavelet = settings.filters.wavelet;
+  options.boundary = settings.filters.ibsi_boundary_mode;
+  options.rotation = settings.filters.ibsi_rotation;
+  for (const std::string& name : names) {
+    // "wavelet-HHL" is returned level 1, "wavelet2-HHL" level 2; the name ends in the band's letters.
+    const std::size_t dash = name.find('-');
+    const int returned_level = dash == 7 ? 1 : std::stoi(name.substr(7, dash - 7));
+    options.band = name.substr(dash + 1);
+    options.level = settings.filters.start_level + returned_level;
+    yield_cropped(name, wavelet_ibsi_response(image.size, image.values, options), image, box, "double", sink);
+  }
+}
+
 // PyRadiomics writes the patterns back into the input array, so they take the input's pixel type.
 void compute_lbp2d_image(const volume& image, const voxel_box& box, const extraction_settings& settings,
                          const filtered_image_sink& sink) {
@@ -176,10 +227,18 @@ void compute_image_type(const volume& image, const voxel_box& box, const extract
   if (type == "Original") {
     yield_cropped("original", image.values, image, box, image.value_pixel_type, sink);
   } else if (type == "Wavelet") {
-    compute_wavelet_images(image, box, settings, sink);
+    if (settings.filters.ibsi_mode) {
+      compute_wavelet_ibsi_images(image, box, settings, sink);
+    } else {
+      compute_wavelet_images(image, box, settings, sink);
+    }
   } else if (type == "LoG") {
     const std::vector<std::string> texts = sigma_texts(parameters, image_type, settings.filters.sigma.size());
-    compute_log_images(image, box, settings, texts, sink);
+    if (settings.filters.ibsi_mode) {
+      compute_log_ibsi_images(image, box, settings, texts, sink);
+    } else {
+      compute_log_images(image, box, settings, texts, sink);
+    }
   } else if (type == "Square") {
     yield_cropped("square", square_filter(image.values), image, box, "double", sink);
   } else if (type == "SquareRoot") {

@@ -348,6 +348,20 @@ const std::vector<setting_rule>& setting_rules() {
        [](node v, settings s) { s.filters.lbp3d_icosphere_radius = float_with(v, bound::above, 0); }},
       {"lbp3DIcosphereSubdivision",
        [](node v, settings s) { s.filters.lbp3d_icosphere_subdivision = integer_at_least(v, 0); }},
+      // radcore's IBSI mode of the Wavelet and LoG filters
+      {"filterMode", [](node v, settings s) { s.filters.ibsi_mode = enum_value(v, {"pyradiomics", "ibsi"}) == "ibsi"; }},
+      {"ibsiBoundary",
+       [](node v, settings s) {
+         s.filters.ibsi_boundary_mode = parse_ibsi_boundary(enum_value(v, {"zero", "nearest", "periodic", "mirror"}));
+       }},
+      {"ibsiRotationInvariance",
+       [](node v, settings s) {
+         const std::string pooling = enum_value(v, {"none", "mean", "max"});
+         s.filters.ibsi_rotation = pooling == "mean"  ? ibsi_rotation_pooling::mean
+                                   : pooling == "max" ? ibsi_rotation_pooling::max
+                                                      : ibsi_rotation_pooling::none;
+       }},
+      {"ibsiLoGTruncate", [](node v, settings s) { s.filters.ibsi_log_truncate = float_with(v, bound::above, 0); }},
   };
   return rules;
 }

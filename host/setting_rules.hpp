@@ -1,5 +1,6 @@
 // Type and range rules of every `setting:` and `voxelSetting:` name: those of PyRadiomics 3.1.0's
-// paramSchema.yaml and schemaFuncs.py, plus radcore's maximumBinCount. Used by the parameter parser only.
+// paramSchema.yaml and schemaFuncs.py, plus radcore's own maximumBinCount, filterMode, ibsiBoundary,
+// ibsiRotationInvariance and ibsiLoGTruncate. Used by the parameter parser only.
 #pragma once
 
 #include <stdexcept>

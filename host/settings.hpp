@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "kernels/ibsi_convolution.hpp"
 #include "kernels/texture.hpp"
+#include "kernels/wavelet_ibsi.hpp"
 
 namespace radcore {
 
@@ -40,6 +42,13 @@ struct filter_settings {
   int lbp3d_levels = 2;
   double lbp3d_icosphere_radius = 1.0;
   int lbp3d_icosphere_subdivision = 1;
+  // radcore's own settings. `filterMode: ibsi` computes Wavelet and LoG as the IBSI 2 filter definitions
+  // set them (a trous levels, the boundary below, optional rotation invariance, truncated LoG kernel)
+  // instead of as PyRadiomics does.
+  bool ibsi_mode = false;
+  ibsi_boundary ibsi_boundary_mode = ibsi_boundary::mirror;
+  ibsi_rotation_pooling ibsi_rotation = ibsi_rotation_pooling::none;
+  double ibsi_log_truncate = 4.0;  // LoG kernel radius in standard deviations
 };
 
 // The `setting:` section. Optional fields are PyRadiomics' None.

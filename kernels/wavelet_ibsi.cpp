@@ -11,68 +11,12 @@
 namespace radcore {
 namespace {
 
-// One filter along one axis: y[n] = sum_i taps[i] * x[n + dilation * (centre - i)]. The zero that centres
-// an even-length filter contributes nothing, so it is left out of `taps`.
-struct axis_filter {
-  std::vector<double> taps;
-  int dilation = 1;
-  int centre = 0;
-};
-
 // One of the 24 right-handed cube rotations of a separable filter set: image axis a gets the filter of
 // letter source[a], reversed where reversed[a] is set.
 struct filter_rotation {
   std::array<int, 3> source{};
   std::array<bool, 3> reversed{};
 };
-
-// Returns the in-volume index that position `at` reads on a line of `count` voxels, or -1 for a zero.
-int boundary_index(std::int64_t at, int count, ibsi_boundary boundary) {
-  if (at >= 0 && at < count) return int(at);
-  switch (boundary) {
-    case ibsi_boundary::zero:
-      return -1;
-    case ibsi_boundary::nearest:
-      return at < 0 ? 0 : count - 1;
-    case ibsi_boundary::periodic: {
-      const std::int64_t wrapped = at % count;
-      return int(wrapped < 0 ? wrapped + count : wrapped);
-    }
-    case ibsi_boundary::mirror: {
-      // The reflected signal repeats with period 2 * count: a b c d | d c b a.
-      const std::int64_t period = 2 * std::int64_t(count);
-      std::int64_t folded = at % period;
-      if (folded < 0) folded += period;
-      return int(folded < count ? folded : period - 1 - folded);
-    }
-  }
-  return -1;
-}
-
-// Filters `image` along `axis` (0 = x, 1 = y, 2 = z) into a new volume of the same size.
-std::vector<double> filter_along_axis(const std::vector<double>& image, const std::array<int, 3>& size, int axis,
-                                      const axis_filter& filter, ibsi_boundary boundary) {
-  std::int64_t stride = 1;
-  for (int lower = 0; lower < axis; ++lower) stride *= size[lower];
-  const int count = size[axis];
-  std::vector<double> result(image.size());
-  std::vector<double> line(static_cast<std::size_t>(count));
-  // Each line along `axis` starts at a voxel whose coordinate along `axis` is 0.
-  for (std::int64_t start = 0; start < std::int64_t(image.size()); ++start) {
-    if ((start / stride) % count != 0) continue;
-    for (int n = 0; n < count; ++n) line[std::size_t(n)] = image[std::size_t(start + n * stride)];
-    for (int n = 0; n < count; ++n) {
-      double sum = 0;
-      for (std::size_t i = 0; i < filter.taps.size(); ++i) {
-        const std::int64_t at = n + std::int64_t(filter.dilation) * (filter.centre - std::int64_t(i));
-        const int source = boundary_index(at, count, boundary);
-        if (source >= 0) sum += filter.taps[i] * line[std::size_t(source)];
-      }
-      result[std::size_t(start + n * stride)] = sum;
-    }
-  }
-  return result;
-}
 
 // Centres the even-length filter `taps` by a trailing zero. Reversing the centred kernel moves that zero to
 // the front, so a reversed filter's centre is one tap lower.
@@ -99,7 +43,7 @@ std::vector<double> rotated_response(const std::array<int, 3>& size, const std::
     const int dilation = 1 << (level - 1);
     for (int axis = 0; axis < 3; ++axis) {
       const axis_filter low = make_filter(bank.dec_lo, bank.length, rotation.reversed[axis], dilation);
-      image = filter_along_axis(image, size, axis, low, options.boundary);
+      image = convolve_along_axis(image, size, axis, low, options.boundary);
     }
   }
   const int dilation = 1 << (options.level - 1);
@@ -107,7 +51,7 @@ std::vector<double> rotated_response(const std::array<int, 3>& size, const std::
     const char letter = options.band[std::size_t(rotation.source[axis])];
     const double* taps = letter == 'L' ? bank.dec_lo : bank.dec_hi;
     const axis_filter filter = make_filter(taps, bank.length, rotation.reversed[axis], dilation);
-    image = filter_along_axis(image, size, axis, filter, options.boundary);
+    image = convolve_along_axis(image, size, axis, filter, options.boundary);
   }
   return image;
 }

@@ -20,15 +20,9 @@
 #include <string>
 #include <vector>
 
-namespace radcore {
+#include "kernels/ibsi_convolution.hpp"
 
-// The values a filter reads beyond the volume's edge, in IBSI's names.
-enum class ibsi_boundary {
-  zero,      // constant 0
-  nearest,   // the edge voxel (a a a | a b c d)
-  periodic,  // wrap around (b c d | a b c d)
-  mirror,    // reflection that repeats the edge voxel (c b a | a b c d), scipy.ndimage 'reflect'
-};
+namespace radcore {
 
 // The pooling of the responses of the 24 filter rotations into one map.
 enum class ibsi_rotation_pooling { none, mean, max };

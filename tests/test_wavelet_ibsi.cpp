@@ -15,44 +15,21 @@
 #include "kernels/wavelet.hpp"
 #include "kernels/wavelet_ibsi.hpp"
 #include "kernels/wavelet_taps.hpp"
+#include "tests/ibsi_maps.hpp"
 #include "tests/test_data.hpp"
 
 namespace radcore {
 namespace {
 
-volume read_shared(const std::string& relative) {
-  return read_volume((testing::shared_data_dir() / relative).string());
-}
-
-// The IBSI 2 pass rule: every voxel within 1 % of the reference map's range.
-void expect_within_ibsi_tolerance(const std::vector<double>& response, const volume& reference) {
-  ASSERT_EQ(response.size(), reference.values.size());
-  const auto [low, high] = std::minmax_element(reference.values.begin(), reference.values.end());
-  const double range = *high - *low;
-  ASSERT_GT(range, 0.0);
-  const double tolerance = 0.01 * range;
-  std::size_t outside = 0;
-  double max_difference = 0;
-  for (std::size_t i = 0; i < response.size(); ++i) {
-    const double difference = std::abs(response[i] - reference.values[i]);
-    max_difference = std::max(max_difference, difference);
-    if (difference > tolerance) ++outside;
-  }
-  EXPECT_EQ(outside, 0u) << "max |difference| " << max_difference << ", range " << range;
-  std::ostringstream summary;
-  summary << std::scientific << std::setprecision(2) << max_difference << " of range " << range;
-  ::testing::Test::RecordProperty("max_difference", summary.str());
-}
-
 void expect_ibsi_test(const std::string& phantom, const std::string& test, const wavelet_ibsi_options& options) {
-  const std::string phantom_file = "ibsi/filter_phantoms/" + phantom + "/image/" + phantom + ".nii.gz";
-  const std::string reference_file = "ibsi/filter_responses/" + test + "-ValidCRM.nii.gz";
+  const std::string phantom_file = testing::ibsi_phantom_file(phantom);
+  const std::string reference_file = testing::ibsi_reference_file(test);
   RADCORE_REQUIRE_SHARED(phantom_file);
   RADCORE_REQUIRE_SHARED(reference_file);
-  const volume image = read_shared(phantom_file);
-  const volume reference = read_shared(reference_file);
+  const volume image = testing::read_shared_volume(phantom_file);
+  const volume reference = testing::read_shared_volume(reference_file);
   ASSERT_EQ(image.size, reference.size);
-  expect_within_ibsi_tolerance(wavelet_ibsi_response(image.size, image.values, options), reference);
+  testing::expect_within_ibsi_tolerance(wavelet_ibsi_response(image.size, image.values, options), reference);
 }
 
 // IBSI 2 test 5.a.1: db2, level 1, band LHL, zero boundary, impulse phantom.
