@@ -23,16 +23,19 @@ struct filter_options {
   std::string folder;
 };
 
-// Returns the image that PyRadiomics filters: the preprocessed image when a mask is given, else the image
-// as read, normalised when `normalize` is set. Resampling and preCrop need the mask's bounding box.
-volume image_to_filter(const filter_options& options, const extraction_settings& settings) {
-  if (!options.mask.empty()) return load_case(options.image, options.mask, settings).image;
+// Returns the case that PyRadiomics filters: the preprocessed image and mask when MASK is given, else the
+// image as read, normalised when `normalize` is set. Resampling and preCrop need the mask's bounding box.
+loaded_case image_to_filter(const filter_options& options, const extraction_settings& settings) {
+  if (!options.mask.empty()) return load_case(options.image, options.mask, settings);
   if (settings.resampled_pixel_spacing || settings.pre_crop) {
     throw input_error("resampledPixelSpacing and preCrop crop the image around the ROI; give the MASK argument");
   }
-  volume image = read_volume(options.image);
-  if (settings.normalize) image = preprocess::normalize(image, settings.remove_outliers, settings.normalize_scale);
-  return image;
+  loaded_case loaded;
+  loaded.image = read_volume(options.image);
+  if (settings.normalize) {
+    loaded.image = preprocess::normalize(loaded.image, settings.remove_outliers, settings.normalize_scale);
+  }
+  return loaded;
 }
 
 void run_filter(const filter_options& options) {
@@ -40,7 +43,10 @@ void run_filter(const filter_options& options) {
       options.parameter_file.empty() ? default_parameters() : load_parameters_file(options.parameter_file);
   for (const std::string& name_value : options.setting_overrides) apply_setting_override(parameters, name_value);
 
-  volume image = image_to_filter(options, parameters.settings);
+  const loaded_case loaded = image_to_filter(options, parameters.settings);
+  const volume& image = loaded.image;
+  // LBP3D is computed at the ROI's voxels, so it needs the mask; the other image types do not.
+  const std::vector<std::uint8_t>* roi = options.mask.empty() ? nullptr : &loaded.mask.inside;
   std::filesystem::create_directories(options.folder);
   const voxel_box whole{{0, 0, 0}, image.size};
   for (const image_type_selection& image_type : parameters.image_types) {
@@ -50,7 +56,7 @@ void run_filter(const filter_options& options) {
       const std::string path = (std::filesystem::path(options.folder) / (filtered.name + ".nii.gz")).string();
       write_volume(output, path);
       std::cerr << "radcore: wrote " << path << '\n';
-    });
+    }, roi);
   }
 }
 

@@ -217,7 +217,7 @@ feature_row extract_case(const std::string& image_path, const std::string& mask_
       } catch (const roi_error& error) {
         throw roi_error(where + ", " + filtered.name + " image: " + error.what());
       }
-    });
+    }, &texture_mask.inside);
   }
   warn_about_nan(row, where);
   return row;

@@ -11,6 +11,7 @@
 #include "io/itk_filters.hpp"
 #include "kernels/error.hpp"
 #include "kernels/lbp.hpp"
+#include "kernels/lbp3d.hpp"
 #include "kernels/log_ibsi.hpp"
 #include "kernels/simple_filters.hpp"
 #include "kernels/wavelet_ibsi.hpp"
@@ -204,6 +205,30 @@ void compute_lbp2d_image(const volume& image, const voxel_box& box, const extrac
   yield_cropped("lbp-2D", filtered, image, box, image.value_pixel_type, sink);
 }
 
+// PyRadiomics yields lbp-3D-m1 to lbp-3D-m<levels> and then lbp-3D-k, as float64 images.
+void compute_lbp3d_images(const volume& image, const voxel_box& box, const extraction_settings& settings,
+                          const std::vector<std::uint8_t>* roi, const filtered_image_sink& sink) {
+  if (roi == nullptr) {
+    throw input_error("LBP3D is computed at the ROI's voxels only and needs a mask; give the MASK argument");
+  }
+  if (image.file_dimensions == 2) {
+    warn("LBP3D is only available for 3D images, but the image is 2D; no LBP3D image is computed");
+    return;
+  }
+  if (settings.force2d) {
+    warn("LBP3D is computed in 3D, but features are extracted in 2D (force2D); use with caution");
+  }
+  lbp3d_options options;
+  options.levels = settings.filters.lbp3d_levels;
+  options.icosphere_radius = settings.filters.lbp3d_icosphere_radius;
+  options.icosphere_subdivision = settings.filters.lbp3d_icosphere_subdivision;
+  const std::vector<std::vector<double>> images = lbp3d_filter(image.values, image.size, *roi, image.value_pixel_type, options);
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const std::string name = i + 1 < images.size() ? "lbp-3D-m" + std::to_string(i + 1) : "lbp-3D-k";
+    yield_cropped(name, images[i], image, box, "double", sink);
+  }
+}
+
 }  // namespace
 
 std::string log_image_name(const std::string& sigma_text) {
@@ -221,7 +246,8 @@ std::string log_image_name(const std::string& sigma_text) {
 }
 
 void compute_image_type(const volume& image, const voxel_box& box, const extraction_parameters& parameters,
-                        const image_type_selection& image_type, const filtered_image_sink& sink) {
+                        const image_type_selection& image_type, const filtered_image_sink& sink,
+                        const std::vector<std::uint8_t>* roi) {
   const extraction_settings settings = settings_for_image_type(parameters, image_type);
   const std::string& type = image_type.name;
   if (type == "Original") {
@@ -252,9 +278,11 @@ void compute_image_type(const volume& image, const voxel_box& box, const extract
     yield_cropped("gradient", filtered.values, image, box, "float", sink);
   } else if (type == "LBP2D") {
     compute_lbp2d_image(image, box, settings, sink);
+  } else if (type == "LBP3D") {
+    compute_lbp3d_images(image, box, settings, roi, sink);
   } else {
-    throw input_error("image type " + type + " is not supported yet; radcore computes Original, Wavelet, LoG, "
-                      "Square, SquareRoot, Logarithm, Exponential, Gradient and LBP2D");
+    throw input_error("image type " + type + " is not supported; radcore computes Original, Wavelet, LoG, "
+                      "Square, SquareRoot, Logarithm, Exponential, Gradient, LBP2D and LBP3D");
   }
 }
 

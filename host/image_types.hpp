@@ -2,6 +2,7 @@
 // features are computed on, with PyRadiomics' names and yield order.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -29,9 +30,12 @@ using filtered_image_sink = std::function<void(filtered_image&&)>;
 // `box`, to `sink` in PyRadiomics' yield order. Wavelets are computed on the box and its margin only. The
 // other filters run on the whole image, as PyRadiomics runs them, and are then cropped. LoG sigmas that
 // PyRadiomics skips (image under 4 voxels along an axis, or sigma / spacing + 1 larger than the image) are
-// skipped with a warning on stderr. Throws input_error for an image type radcore does not implement.
+// skipped with a warning on stderr. LBP3D needs `roi`, the ROI mask on the image's grid (non-zero inside),
+// because it is computed at the ROI's voxels only. Throws input_error for an image type radcore does not
+// implement, and for LBP3D without `roi`.
 void compute_image_type(const volume& image, const voxel_box& box, const extraction_parameters& parameters,
-                        const image_type_selection& image_type, const filtered_image_sink& sink);
+                        const image_type_selection& image_type, const filtered_image_sink& sink,
+                        const std::vector<std::uint8_t>* roi = nullptr);
 
 // Returns PyRadiomics' name of the LoG image for a sigma as written in the parameter file: Python's str() of
 // the YAML number with '.' replaced by '-', so 3.0 gives "log-sigma-3-0-mm-3D" and 3 gives "log-sigma-3-mm-3D".

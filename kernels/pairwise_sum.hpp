@@ -9,28 +9,35 @@
 
 namespace radcore {
 
-template <typename Value>
-RADCORE_HD double pairwise_sum(const Value* values, std::size_t n) {
+// numpy's pairwise sum with partial sums of type `Accumulator`: double for float64 arrays, float for float32
+// arrays (numpy sums float32 in float32).
+template <typename Accumulator, typename Value>
+RADCORE_HD Accumulator pairwise_sum_as(const Value* values, std::size_t n) {
   if (n < 8) {
-    double sum = 0.0;
-    for (std::size_t i = 0; i < n; ++i) sum += double(values[i]);
+    Accumulator sum = 0;
+    for (std::size_t i = 0; i < n; ++i) sum += Accumulator(values[i]);
     return sum;
   }
   if (n <= 128) {
-    double partial[8];
-    for (int k = 0; k < 8; ++k) partial[k] = double(values[k]);
+    Accumulator partial[8];
+    for (int k = 0; k < 8; ++k) partial[k] = Accumulator(values[k]);
     std::size_t i = 8;
     for (; i + 8 <= n; i += 8) {
-      for (int k = 0; k < 8; ++k) partial[k] += double(values[i + std::size_t(k)]);
+      for (int k = 0; k < 8; ++k) partial[k] += Accumulator(values[i + std::size_t(k)]);
     }
-    double sum = ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
-                 ((partial[4] + partial[5]) + (partial[6] + partial[7]));
-    for (; i < n; ++i) sum += double(values[i]);
+    Accumulator sum = ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
+                      ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+    for (; i < n; ++i) sum += Accumulator(values[i]);
     return sum;
   }
   std::size_t half = n / 2;
   half -= half % 8;
-  return pairwise_sum(values, half) + pairwise_sum(values + half, n - half);
+  return pairwise_sum_as<Accumulator>(values, half) + pairwise_sum_as<Accumulator>(values + half, n - half);
+}
+
+template <typename Value>
+RADCORE_HD double pairwise_sum(const Value* values, std::size_t n) {
+  return pairwise_sum_as<double>(values, n);
 }
 
 }  // namespace radcore

@@ -219,11 +219,12 @@ TEST(ImageTypes, LogSkipsSigmaTooLargeForImage) {
 }
 
 TEST(ImageTypes, UnknownImageTypeIsRejected) {
+  image_type_selection unknown;
+  unknown.name = "Gabor";
   const extraction_parameters parameters =
-      parse_parameters("imageType:\n  LBP3D: {}\nfeatureClass:\n  firstorder:\n", "test parameters");
+      parse_parameters("imageType:\n  Original: {}\nfeatureClass:\n  firstorder:\n", "test parameters");
   const volume image = ramp_volume(6, 6, 6);
-  EXPECT_THROW(compute_image_type(image, voxel_box{{0, 0, 0}, image.size}, parameters, parameters.image_types.at(0),
-                                  [](filtered_image&&) {}),
+  EXPECT_THROW(compute_image_type(image, voxel_box{{0, 0, 0}, image.size}, parameters, unknown, [](filtered_image&&) {}),
                input_error);
 }
 
