@@ -1,15 +1,25 @@
 #!/usr/bin/env python3
-"""Time radcore and PyRadiomics on the same case and settings, and check that their features agree.
+"""Time radcore and PyRadiomics on the same inputs and settings, and check that their features agree.
 
 Development only. Run it with the reference venv, which has PyRadiomics 3.1.0:
 
     scripts/reference/.venv/bin/python bench/compare_pyradiomics.py --json compare.json
 
-For every case and configuration it runs `radcore extract` and a fresh PyRadiomics process alternately,
-each pinned to one core with taskset. It prints medians of wall-clock and CPU time, the ratios
+Inputs (--cases): the PyRadiomics cases brain1 and breast1, the spine cases sct_t2 (label 3), sct_t2s, sct_t1
+and sct_mt of ../shared/data, and generated cubes cube25, cube50, cube75 and cube100 (an ROI of N^3 voxels
+of seeded texture inside an image with a 6-voxel margin, int16, 1 mm voxels).
+
+One worker: for every case and configuration it runs `radcore extract` and a fresh PyRadiomics process
+alternately, each pinned to one core with taskset. It prints medians of wall-clock and CPU time, the ratios
 PyRadiomics / radcore and the peak resident memory of both. radcore's time is the whole process, reading
 the files included. PyRadiomics is timed twice: the whole process (interpreter start and imports
-included) and execute() alone, which still reads the files. Every feature of PyRadiomics (every key but diagnostics_*) is compared with radcore's value in every run.
+included) and execute() alone, which still reads the files.
+
+Two workers (--workers 2): the same cases as one cohort, `radcore extract --cohort --jobs 2` against
+PyRadiomics' command line `pyradiomics BATCH.csv --jobs 2`, both pinned to two cores, alternating, with
+wall-clock medians, ROIs per second and the ratio, and the largest resident set of any process of each run.
+
+Every feature of PyRadiomics (every key but diagnostics_*) is compared with radcore's value in every run.
 The exit status is 1 when any value disagrees or is missing, or when a configuration fails to run.
 """
 
@@ -36,12 +46,26 @@ ABSOLUTE_TOLERANCE = 1e-12
 OPENBLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 WORKER_FLAG = "--pyradiomics-worker"
 CLASS_WORKER_FLAG = "--pyradiomics-class-worker"
+CUBE_WORKER_FLAG = "--write-cube"
 CLASS_REPEATS = 5
 # The case that radcore_bench's per-family benchmarks load, with default.yaml.
 FAMILY_BENCH_CASE = "brain1"
+# Inputs under the shared data folder: (image, mask, label).
+SHARED_CASES = {
+    "brain1": ("pyradiomics/brain1_image.nrrd", "pyradiomics/brain1_label.nrrd", 1),
+    "breast1": ("pyradiomics/breast1_image.nrrd", "pyradiomics/breast1_label.nrrd", 1),
+    "sct_t2": ("spine/sct_t2/t2.nii.gz", "spine/sct_t2/t2_seg-manual_labeled.nii.gz", 3),
+    "sct_t2s": ("spine/sct_t2s/t2s.nii.gz", "spine/sct_t2s/t2s_seg.nii.gz", 1),
+    "sct_t1": ("spine/sct_t1/t1w.nii.gz", "spine/sct_t1/t1w_seg-manual.nii.gz", 1),
+    "sct_mt": ("spine/sct_mt/mt1.nii.gz", "spine/sct_mt/mt1_seg.nii.gz", 1),
+}
+# Generated cubes: name -> edge of the ROI in voxels.
+CUBE_CASES = {"cube25": 25, "cube50": 50, "cube75": 75, "cube100": 100}
+CUBE_MARGIN = 6
+CUBE_SEED = 20261204
 
 
-def run_pyradiomics_worker(image, mask, params, output):
+def run_pyradiomics_worker(image, mask, params, label, output):
     """Run one PyRadiomics extraction in this process and write its timings and features as JSON."""
     start = time.perf_counter()
     from radiomics import featureextractor
@@ -49,7 +73,7 @@ def run_pyradiomics_worker(image, mask, params, output):
     extractor = featureextractor.RadiomicsFeatureExtractor(params)
     setup_done = time.perf_counter()
     cpu_start = time.process_time()
-    result = extractor.execute(image, mask)
+    result = extractor.execute(image, mask, label=int(label))
     execute_cpu = time.process_time() - cpu_start
     execute_done = time.perf_counter()
 
@@ -101,7 +125,11 @@ def shared_data_dir():
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", nargs="+", default=["brain1", "breast1"],
-                        help="PyRadiomics cases under <shared data>/pyradiomics (default: brain1 breast1)")
+                        choices=list(SHARED_CASES) + list(CUBE_CASES),
+                        help="inputs (default: brain1 breast1)")
+    parser.add_argument("--workers", type=int, choices=(1, 2), default=1,
+                        help="1: one run per case on one core; 2: all cases as one cohort, both programs with "
+                             "two workers on two cores (default: 1)")
     parser.add_argument("--params", nargs="+", type=Path, default=[DEFAULT_PARAMS],
                         help="parameter files; each also runs with imageType reduced to Original when it "
                              "enables other image types (default: tests/reference/pyradiomics/params/default.yaml)")
@@ -113,7 +141,9 @@ def parse_arguments():
                              "for default.yaml from Google Benchmark's JSON output")
     parser.add_argument("--python", type=Path, default=Path(sys.executable),
                         help="Python with PyRadiomics 3.1.0 (default: the interpreter running this script)")
-    parser.add_argument("--cpu", type=int, default=0, help="core that both programs are pinned to (default: 0)")
+    parser.add_argument("--cpu", type=int, default=0,
+                        help="core that both programs are pinned to; with --workers 2, the first of two "
+                             "consecutive cores (default: 0)")
     parser.add_argument("--classes", action="store_true",
                         help=f"also time each feature class of PyRadiomics on {FAMILY_BENCH_CASE} with default.yaml "
                              "and, with --bench, radcore's family benchmarks beside it")
@@ -216,22 +246,58 @@ def pyradiomics_environment():
     return env, removed
 
 
-def time_one_configuration(arguments, case, label, params, scratch, env):
-    """Run radcore and PyRadiomics alternately and return every run and the agreement of their outputs."""
-    data = shared_data_dir() / "pyradiomics"
-    image = data / f"{case}_image.nrrd"
-    mask = data / f"{case}_label.nrrd"
+def write_cube(edge, folder):
+    """Write a generated cube case: an ROI of edge^3 voxels of seeded texture in an int16 image with a margin."""
+    import numpy
+    import SimpleITK as sitk
+
+    size = edge + 2 * CUBE_MARGIN
+    generator = numpy.random.default_rng(CUBE_SEED + edge)
+    # Smooth blobs plus noise, so that the ROI has zones and runs of many lengths, with about 40 bins of 25.
+    coarse = generator.normal(0.0, 1.0, size=(size // 4 + 2,) * 3)
+    blobs = numpy.kron(coarse, numpy.ones((4, 4, 4)))[:size, :size, :size]
+    image = (500 + 180 * blobs + generator.normal(0.0, 60.0, size=(size,) * 3)).astype(numpy.int16)
+    mask = numpy.zeros((size,) * 3, dtype=numpy.uint8)
+    mask[CUBE_MARGIN:CUBE_MARGIN + edge, CUBE_MARGIN:CUBE_MARGIN + edge, CUBE_MARGIN:CUBE_MARGIN + edge] = 1
+    image_path = Path(folder) / f"cube{edge}_image.nrrd"
+    mask_path = Path(folder) / f"cube{edge}_mask.nrrd"
+    sitk_image = sitk.GetImageFromArray(image)
+    sitk_mask = sitk.GetImageFromArray(mask)
+    sitk_mask.CopyInformation(sitk_image)
+    sitk.WriteImage(sitk_image, str(image_path), useCompression=True)
+    sitk.WriteImage(sitk_mask, str(mask_path), useCompression=True)
+    return image_path, mask_path
+
+
+def resolve_case(name, scratch):
+    """Return (image, mask, label) of a case name, writing a generated cube into `scratch` when needed."""
+    if name in CUBE_CASES:
+        # A separate process writes the cube, so that this one never loads numpy and SimpleITK: a child's
+        # peak resident memory counts the pages it inherits at fork.
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), CUBE_WORKER_FLAG, str(CUBE_CASES[name]),
+                        str(scratch)], check=True)
+        edge = CUBE_CASES[name]
+        return Path(scratch) / f"cube{edge}_image.nrrd", Path(scratch) / f"cube{edge}_mask.nrrd", 1
+    relative_image, relative_mask, label = SHARED_CASES[name]
+    image = shared_data_dir() / relative_image
+    mask = shared_data_dir() / relative_mask
     for path in (image, mask):
         if not path.exists():
             raise SystemExit(f"input not found: {path} (set RADCORE_SHARED_DATA or place ../shared/data "
                              "beside the checkout)")
+    return image, mask, label
+
+
+def time_one_configuration(arguments, case, label, params, scratch, env):
+    """Run radcore and PyRadiomics alternately and return every run and the agreement of their outputs."""
+    image, mask, roi_label = arguments.resolved[case]
     pin = ["taskset", "-c", str(arguments.cpu)]
     radcore_csv = Path(scratch) / "radcore.csv"
     worker_json = Path(scratch) / "pyradiomics.json"
     radcore_command = pin + [str(arguments.radcore), "extract", str(image), str(mask), "-p", str(params),
-                             "-o", str(radcore_csv)]
+                             "--label", str(roi_label), "-o", str(radcore_csv)]
     pyradiomics_command = pin + [str(arguments.python), str(Path(__file__).resolve()), WORKER_FLAG, str(image),
-                                 str(mask), str(params), str(worker_json)]
+                                 str(mask), str(params), str(roi_label), str(worker_json)]
 
     radcore_runs, pyradiomics_runs, agreements = [], [], []
     for run in range(arguments.runs):
@@ -264,8 +330,9 @@ def time_one_configuration(arguments, case, label, params, scratch, env):
 
 
 def bench_in_process(arguments, case, scratch):
-    """Return median wall and CPU seconds of extract_case on `case` with default.yaml, or None without --bench."""
-    if arguments.bench is None:
+    """Return median wall and CPU seconds of extract_case on `case` with default.yaml, or None without --bench
+    or for a case that radcore_bench does not load (it loads brain1 and breast1)."""
+    if arguments.bench is None or case not in ("brain1", "breast1"):
         return None
     report_path = Path(scratch) / "bench.json"
     # Google Benchmark writes the JSON report to a file, apart from anything the kernels print to stdout.
@@ -285,6 +352,112 @@ def bench_in_process(arguments, case, scratch):
         "wall": statistics.median(b["real_time"] * units[b["time_unit"]] for b in iterations),
         "cpu": statistics.median(b["cpu_time"] * units[b["time_unit"]] for b in iterations),
     }
+
+
+# Columns of a batch CSV that are not features: the manifest's (PyRadiomics copies them into its output).
+BATCH_COLUMNS = ("ID", "Image", "Mask", "Label", "Label_channel")
+
+
+def read_batch_csv(path):
+    """Return {ID: {feature: value}} of a batch CSV: PyRadiomics' batch output or `radcore export`."""
+    rows = {}
+    with open(path, newline="") as stream:
+        for row in csv.DictReader(stream):
+            rows[row["ID"]] = {name: float(value) for name, value in row.items()
+                               if name not in BATCH_COLUMNS and not name.startswith("diagnostics_")}
+    return rows
+
+
+def time_cohort(arguments, label, params, scratch, env):
+    """Run every case as one cohort with two workers in both programs, alternately, and compare the outputs."""
+    cores = f"{arguments.cpu},{arguments.cpu + 1}"
+    pin = ["taskset", "-c", cores]
+    manifest = Path(scratch) / "cohort.csv"
+    rows = []
+    # PyRadiomics hands cases to its pool in chunks of min(10, cases), so a cohort of fewer than 11 rows runs
+    # in one worker. Repeating the cases to at least 20 rows gives both workers work.
+    repeats = max(1, math.ceil(20 / len(arguments.cases)))
+    with open(manifest, "w", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["ID", "Image", "Mask", "Label"])
+        for repeat in range(repeats):
+            for case in arguments.cases:
+                image, mask, roi_label = arguments.resolved[case]
+                writer.writerow([f"{case}-{repeat}", image, mask, roi_label])
+                rows.append(case)
+    store = Path(scratch) / "cohort.h5"
+    radcore_csv = Path(scratch) / "cohort_radcore.csv"
+    pyradiomics_csv = Path(scratch) / "cohort_pyradiomics.csv"
+    pyradiomics_cli = Path(arguments.python).parent / "pyradiomics"
+    if not pyradiomics_cli.exists():
+        raise SystemExit(f"PyRadiomics' command line not found beside {arguments.python}: {pyradiomics_cli}")
+    radcore_command = pin + [str(arguments.radcore), "extract", "--cohort", str(manifest), "-p", str(params),
+                             "--jobs", "2", "--force", "-o", str(store)]
+    pyradiomics_command = pin + [str(pyradiomics_cli), str(manifest), "-p", str(params), "--jobs", "2",
+                                 "-f", "csv", "-o", str(pyradiomics_csv)]
+    radcore_runs, pyradiomics_runs, agreements = [], [], []
+    for run in range(arguments.runs):
+        radcore_first = run % 2 == 0
+        for program in ("radcore", "pyradiomics") if radcore_first else ("pyradiomics", "radcore"):
+            if program == "radcore":
+                radcore_runs.append(run_measured(radcore_command))
+            else:
+                pyradiomics_csv.unlink(missing_ok=True)
+                pyradiomics_runs.append(run_measured(pyradiomics_command, env=env))
+        subprocess.run([str(arguments.radcore), "export", str(store), "-o", str(radcore_csv)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        expected = read_batch_csv(pyradiomics_csv)
+        actual = read_batch_csv(radcore_csv)
+        mismatched, missing, compared = [], [], 0
+        for row_id, features in expected.items():
+            if row_id not in actual:
+                missing.append(f"row {row_id}")
+                continue
+            agreement = compare_features(features, actual[row_id])
+            compared += agreement["compared"]
+            missing += [f"row {row_id}: {name}" for name in agreement["missing_in_radcore"]]
+            mismatched += [dict(m, row=row_id) for m in agreement["mismatched"]]
+        agreements.append({"compared": compared, "missing_in_radcore": missing, "mismatched": mismatched,
+                           "rows": len(expected)})
+    radcore_wall = statistics.median(r["wall_s"] for r in radcore_runs)
+    pyradiomics_wall = statistics.median(r["wall_s"] for r in pyradiomics_runs)
+    return {
+        "configuration": label,
+        "parameter_file": str(params),
+        "rois": len(rows),
+        "cases": list(arguments.cases),
+        "radcore_command": " ".join(radcore_command),
+        "pyradiomics_command": " ".join(pyradiomics_command),
+        "radcore_runs": radcore_runs,
+        "pyradiomics_runs": pyradiomics_runs,
+        "agreement": agreements[-1],
+        "all_runs_agree": all(not a["mismatched"] and not a["missing_in_radcore"] for a in agreements),
+        "summary": {
+            "radcore_wall_s": radcore_wall,
+            "pyradiomics_wall_s": pyradiomics_wall,
+            "radcore_rois_per_s": len(rows) / radcore_wall,
+            "pyradiomics_rois_per_s": len(rows) / pyradiomics_wall,
+            "ratio": ratio(pyradiomics_wall, radcore_wall),
+            "radcore_max_rss_mib": max(r["max_rss_mib"] for r in radcore_runs),
+            "pyradiomics_max_rss_mib": max(r["max_rss_mib"] for r in pyradiomics_runs),
+        },
+    }
+
+
+def print_cohort_table(results):
+    print("Two workers on two cores, one cohort of all cases. Medians of wall-clock time:")
+    header = (f"{'configuration':<28} {'ROIs':>5} {'rc s':>8} {'PyR s':>8} {'rc ROI/s':>9} {'PyR ROI/s':>9} "
+              f"{'ratio':>7} {'RSS rc':>7} {'RSS PyR':>7} {'keys':>7}  agree")
+    print(header)
+    print("-" * len(header))
+    for result in results:
+        s = result["summary"]
+        print(f"{result['configuration']:<28} {result['rois']:>5} {s['radcore_wall_s']:8.2f} {s['pyradiomics_wall_s']:8.2f} "
+              f"{s['radcore_rois_per_s']:9.2f} {s['pyradiomics_rois_per_s']:9.2f} {times(s['ratio'])[:-1]:>7}x "
+              f"{s['radcore_max_rss_mib']:5.0f}Mi {s['pyradiomics_max_rss_mib']:5.0f}Mi "
+              f"{result['agreement']['compared']:>7}  {'yes' if result['all_runs_agree'] else 'NO'}")
+    print("RSS: the largest resident set of any one process of a run (PyRadiomics' pool workers included).")
+    print()
 
 
 # Keys of the per-run records that hold each clock's times.
@@ -428,11 +601,19 @@ def main():
 
     load_before = os.getloadavg()
     results, failures = [], []
+    cohort_results = []
     with tempfile.TemporaryDirectory(prefix="radcore-compare-") as scratch:
         configs, notes = configurations(arguments.params, scratch)
         for note in notes:
             print(note)
-        for case in arguments.cases:
+        arguments.resolved = {case: resolve_case(case, scratch) for case in arguments.cases}
+        for label, params in configs if arguments.workers == 2 else []:
+            try:
+                cohort_results.append(time_cohort(arguments, label, params, scratch, env))
+            except RuntimeError as error:
+                failures.append({"case": "cohort", "configuration": label, "error": str(error)})
+                print(f"cohort {label}: skipped because a run failed: {error}")
+        for case in arguments.cases if arguments.workers == 1 else []:
             for label, params in configs:
                 try:
                     result = time_one_configuration(arguments, case, label, params, scratch, env)
@@ -448,12 +629,16 @@ def main():
         classes = compare_classes(arguments, scratch) if arguments.classes else None
     load_after = os.getloadavg()
 
-    print(f"{arguments.runs} runs each, alternating, pinned to CPU {arguments.cpu}. "
+    cores = f"CPU {arguments.cpu}" if arguments.workers == 1 else f"CPUs {arguments.cpu} and {arguments.cpu + 1}"
+    print(f"{arguments.runs} runs each, alternating, pinned to {cores}. "
           f"Load average before {load_before[0]:.2f}, after {load_after[0]:.2f}.")
-    for clock in CLOCK_KEYS:
-        print_table(results, clock)
-    print_legend()
-    print_disagreements(results)
+    if results:
+        for clock in CLOCK_KEYS:
+            print_table(results, clock)
+        print_legend()
+    if cohort_results:
+        print_cohort_table(cohort_results)
+    print_disagreements(results + [dict(r, case="cohort") for r in cohort_results])
     if classes:
         print()
         print_classes(classes)
@@ -468,17 +653,23 @@ def main():
             "unset_for_pyradiomics": removed,
             "tolerance": {"relative": RELATIVE_TOLERANCE, "absolute": ABSOLUTE_TOLERANCE},
             "notes": notes,
+            "workers": arguments.workers,
+            "cases": {case: [str(path) for path in arguments.resolved[case][:2]] + [arguments.resolved[case][2]]
+                      for case in arguments.cases},
             "results": results,
+            "cohort_results": cohort_results,
             "failures": failures,
             "classes": classes,
         }
         arguments.json.write_text(json.dumps(document, indent=2))
-    return 0 if not failures and all(r["all_runs_agree"] for r in results) else 1
+    return 0 if not failures and all(r["all_runs_agree"] for r in results + cohort_results) else 1
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 6 and sys.argv[1] == WORKER_FLAG:
+    if len(sys.argv) == 7 and sys.argv[1] == WORKER_FLAG:
         run_pyradiomics_worker(*sys.argv[2:])
+    elif len(sys.argv) == 4 and sys.argv[1] == CUBE_WORKER_FLAG:
+        write_cube(int(sys.argv[2]), sys.argv[3])
     elif len(sys.argv) == 6 and sys.argv[1] == CLASS_WORKER_FLAG:
         run_pyradiomics_class_worker(*sys.argv[2:])
     else:
