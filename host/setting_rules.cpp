@@ -347,7 +347,8 @@ const std::vector<setting_rule>& setting_rules() {
       {"lbp3DIcosphereRadius",
        [](node v, settings s) { s.filters.lbp3d_icosphere_radius = float_with(v, bound::above, 0); }},
       {"lbp3DIcosphereSubdivision",
-       [](node v, settings s) { s.filters.lbp3d_icosphere_subdivision = integer_at_least(v, 0); }},
+       // radcore carries trimesh's icospheres of 0 to 3 subdivisions only (kernels/lbp3d_icosphere.cpp).
+       [](node v, settings s) { s.filters.lbp3d_icosphere_subdivision = int(integer_in(v, 0, 3)); }},
       // radcore's IBSI mode of the Wavelet and LoG filters
       {"filterMode", [](node v, settings s) { s.filters.ibsi_mode = enum_value(v, {"pyradiomics", "ibsi"}) == "ibsi"; }},
       {"ibsiBoundary",

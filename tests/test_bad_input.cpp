@@ -477,6 +477,24 @@ TEST_F(BadInput, HugeGlcmDistanceFailsFast) {
 
 // --- Settings and parameter files ---
 
+TEST_F(BadInput, Lbp3dSubdivisionAboveThreeIsRejected) {
+  write_valid_case();
+  const fs::path params = write_text("params.yaml", "imageType:\n  LBP3D: {}\nsetting:\n  lbp3DIcosphereSubdivision: 5\n");
+  expect_rejected(extract("image.nrrd", "mask.nrrd", "-p " + quoted(params)),
+                  {params.string(), "lbp3DIcosphereSubdivision", "[0, 3]"});
+}
+
+TEST_F(BadInput, FilterLbp3dWithoutMaskIsRejected) {
+  write_valid_case();
+  const fs::path params = write_text("params.yaml", "imageType:\n  LBP3D: {}\n");
+  const run_result result = run("filter " + quoted(path("image.nrrd")) + " -p " + quoted(params) + " -o " +
+                                quoted(path("filtered")));
+  EXPECT_EQ(result.status, 1) << result.err;
+  EXPECT_EQ(line_count(result.err), 1) << result.err;
+  EXPECT_TRUE(contains(result.err, "LBP3D")) << result.err;
+  EXPECT_TRUE(contains(result.err, "give the MASK argument")) << result.err;
+}
+
 TEST_F(BadInput, UnknownSettingIsRejected) {
   write_valid_case();
   expect_rejected(extract("image.nrrd", "mask.nrrd", "-s binwidth:25"),
