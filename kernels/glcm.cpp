@@ -70,18 +70,20 @@ constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
 
 // Adds to `counts` (n x n, row-major) one for every ROI voxel whose neighbour at `angle` is inside the crop and
 // the ROI: row = the voxel's level, column = the neighbour's (PyRadiomics cmatrices.c calculate_glcm).
-void count_cooccurrences(const discrete_batch& batch, int roi, const offset3& angle, std::vector<double>& counts) {
+void count_cooccurrences(const discrete_batch& batch, int roi, const padded_levels& padded, const offset3& angle,
+                         std::vector<double>& counts) {
   const extent3& size = batch.size[roi];
   const std::int32_t* level = batch.voxels(roi);
   const std::int64_t n = batch.levels(roi);
+  const std::int64_t step = padded.offset(angle);
   for (int z = 0; z < size.nz; ++z) {
     for (int y = 0; y < size.ny; ++y) {
+      const std::int32_t* row = level + size.index(0, y, z);
+      const std::int32_t* padded_row = padded.level.data() + padded.index(0, y, z) + step;
       for (int x = 0; x < size.nx; ++x) {
-        const std::int32_t centre = level[size.index(x, y, z)];
+        const std::int32_t centre = row[x];
         if (centre == 0) continue;
-        const int nx = x + angle.dx, ny = y + angle.dy, nz = z + angle.dz;
-        if (!size.contains(nx, ny, nz)) continue;
-        const std::int32_t neighbour = level[size.index(nx, ny, nz)];
+        const std::int32_t neighbour = padded_row[x];
         if (neighbour == 0) continue;
         counts[std::size_t((centre - 1) * n + (neighbour - 1))] += 1.0;
       }
@@ -110,10 +112,11 @@ void for_each_glcm(const discrete_batch& batch, int roi, const texture_settings&
   const std::int64_t n = batch.levels(roi);
   const std::vector<offset3> angles = generate_angles(batch.size[roi], settings.angles, false);
   std::vector<double> counts(std::size_t(n * n));
+  const padded_levels padded = pad_levels(batch, roi, angles);
   if (settings.weighting == weighting_norm::none) {
     for (const offset3& angle : angles) {
       std::fill(counts.begin(), counts.end(), 0.0);
-      count_cooccurrences(batch, roi, angle, counts);
+      count_cooccurrences(batch, roi, padded, angle, counts);
       if (settings.symmetrical_glcm) symmetrise(counts, n);
       if (std::any_of(counts.begin(), counts.end(), [](double v) { return v != 0.0; })) visit(counts);
     }
@@ -122,7 +125,7 @@ void for_each_glcm(const discrete_batch& batch, int roi, const texture_settings&
   std::vector<double> merged(std::size_t(n * n), 0.0);
   for (const offset3& angle : angles) {
     std::fill(counts.begin(), counts.end(), 0.0);
-    count_cooccurrences(batch, roi, angle, counts);
+    count_cooccurrences(batch, roi, padded, angle, counts);
     if (settings.symmetrical_glcm) symmetrise(counts, n);
     const double weight = glcm_angle_weight(angle, batch.spacing[roi], settings.weighting);
     for (std::size_t k = 0; k < merged.size(); ++k) merged[k] += counts[k] * weight;

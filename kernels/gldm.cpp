@@ -47,15 +47,18 @@ gldm_matrix compute_gldm_matrix(const discrete_batch& batch, int roi, const text
   // counts[(k - 1) * (max_dependence + 1) + d]: voxels of compact level k with d dependent neighbours.
   std::vector<std::int64_t> counts(std::size_t(levels) * (max_dependence + 1), 0);
   gldm_matrix matrix;
+  const padded_levels padded = pad_levels(batch, roi, offsets);
+  std::vector<std::int64_t> steps;
+  for (const offset3& o : offsets) steps.push_back(padded.offset(o));
   for (int z = 0; z < crop.nz; ++z) {
     for (int y = 0; y < crop.ny; ++y) {
       for (int x = 0; x < crop.nx; ++x) {
         const std::int32_t centre = level[crop.index(x, y, z)];
         if (centre == 0) continue;
+        const std::int32_t* here = padded.level.data() + padded.index(x, y, z);
         std::size_t dependent = 0;
-        for (const offset3& o : offsets) {
-          if (!crop.contains(x + o.dx, y + o.dy, z + o.dz)) continue;
-          const std::int32_t neighbour = level[crop.index(x + o.dx, y + o.dy, z + o.dz)];
+        for (const std::int64_t step : steps) {
+          const std::int32_t neighbour = here[step];
           if (neighbour == 0) continue;
           if (std::llabs(bin[std::size_t(centre)] - bin[std::size_t(neighbour)]) <= settings.gldm_a) ++dependent;
         }

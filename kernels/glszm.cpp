@@ -88,17 +88,24 @@ class zone_forest {
 };
 
 // Joins every pair of neighbouring ROI voxels of equal grey level.
-void join_zones(const std::int32_t* level, const extent3& crop, const std::vector<offset3>& offsets,
-                zone_forest& forest) {
+// A neighbour whose padded level equals the voxel's non-zero level lies inside the crop, so its crop
+// index is the voxel's plus the offset's step in the crop.
+void join_zones(const std::int32_t* level, const padded_levels& padded, const extent3& crop,
+                const std::vector<offset3>& offsets, zone_forest& forest) {
+  std::vector<std::int64_t> padded_steps;
+  std::vector<std::int64_t> crop_steps;
+  for (const offset3& o : offsets) {
+    padded_steps.push_back(padded.offset(o));
+    crop_steps.push_back(o.dx + std::int64_t(crop.nx) * (o.dy + std::int64_t(crop.ny) * o.dz));
+  }
   for (int z = 0; z < crop.nz; ++z) {
     for (int y = 0; y < crop.ny; ++y) {
       for (int x = 0; x < crop.nx; ++x) {
         const std::int64_t v = crop.index(x, y, z);
         if (level[v] == 0) continue;
-        for (const offset3& o : offsets) {
-          if (!crop.contains(x + o.dx, y + o.dy, z + o.dz)) continue;
-          const std::int64_t w = crop.index(x + o.dx, y + o.dy, z + o.dz);
-          if (level[w] == level[v]) forest.unite(v, w);
+        const std::int32_t* here = padded.level.data() + padded.index(x, y, z);
+        for (std::size_t k = 0; k < padded_steps.size(); ++k) {
+          if (here[padded_steps[k]] == level[v]) forest.unite(v, v + crop_steps[k]);
         }
       }
     }
@@ -121,7 +128,7 @@ glszm_matrix compute_glszm_matrix(const discrete_batch& batch, int roi, const te
   const std::vector<offset3> offsets = generate_angles(crop, connectivity, false);
 
   zone_forest forest(voxels);
-  join_zones(level, crop, offsets, forest);
+  join_zones(level, pad_levels(batch, roi, offsets), crop, offsets, forest);
 
   const std::vector<std::pair<std::int32_t, std::int64_t>> zones = forest.take_zones(level);
   glszm_matrix matrix;

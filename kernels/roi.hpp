@@ -63,6 +63,25 @@ struct discrete_batch {
   const double* grey_values(int roi) const { return grey_value.data() + level_offset[roi]; }
 };
 
+// One ROI's compact levels copied into a block with `pad` voxels of level 0 on every side, so that
+// neighbour offsets of up to `pad` voxels along each axis stay inside the block without a bounds check.
+// A neighbour outside the crop reads 0, as a voxel outside the ROI does.
+struct padded_levels {
+  extent3 size;  // the padded block
+  int pad = 0;
+  std::vector<std::int32_t> level;
+
+  // Index in the block of crop voxel (x, y, z).
+  std::int64_t index(int x, int y, int z) const { return size.index(x + pad, y + pad, z + pad); }
+  // Index difference in the block from a voxel to its neighbour at `o`.
+  std::int64_t offset(const offset3& o) const {
+    return o.dx + std::int64_t(size.nx) * (o.dy + std::int64_t(size.ny) * o.dz);
+  }
+};
+
+// Returns ROI `roi` of `batch` padded by the largest component of `offsets` (at least 1).
+padded_levels pad_levels(const discrete_batch& batch, int roi, const std::vector<offset3>& offsets);
+
 // Feature values of one family for a batch: rows are ROIs, columns the family's features in the order
 // of its name table. NaN marks a value PyRadiomics also reports as NaN.
 struct feature_block {
