@@ -67,14 +67,24 @@ void count_runs(const discrete_batch& batch, int roi, const offset3& angle, std:
   auto record = [&](std::int32_t grey, std::int64_t length) {
     counts[std::size_t((grey - 1) * nr + (length - 1))] += 1.0;
   };
+  const std::int64_t step = angle.dx + std::int64_t(size.nx) * (angle.dy + std::int64_t(size.ny) * angle.dz);
+  // Returns how many voxels from coordinate c along an axis of n voxels stay inside with stride d.
+  auto steps_inside = [](int c, int n, int d) -> std::int64_t {
+    if (d > 0) return (n - 1 - c) / d + 1;
+    if (d < 0) return c / -d + 1;
+    return std::numeric_limits<std::int64_t>::max();
+  };
   for (int z = 0; z < size.nz; ++z) {
     for (int y = 0; y < size.ny; ++y) {
       for (int x = 0; x < size.nx; ++x) {
         if (size.contains(x - angle.dx, y - angle.dy, z - angle.dz)) continue;  // not the start of a line
         std::int32_t current = 0;
         std::int64_t length = 0, elements = 0;
-        for (int px = x, py = y, pz = z; size.contains(px, py, pz); px += angle.dx, py += angle.dy, pz += angle.dz) {
-          const std::int32_t here = level[size.index(px, py, pz)];
+        const std::int64_t line_length = std::min({steps_inside(x, size.nx, angle.dx), steps_inside(y, size.ny, angle.dy),
+                                                    steps_inside(z, size.nz, angle.dz)});
+        const std::int32_t* voxel = level + size.index(x, y, z);
+        for (std::int64_t k = 0; k < line_length; ++k, voxel += step) {
+          const std::int32_t here = *voxel;
           if (here != 0) ++elements;
           if (here != 0 && here == current) {
             ++length;
