@@ -47,6 +47,7 @@ struct stability_filter {
 // has no ICC for (absent, or NaN because it was constant or non-finite) is dropped: only features shown
 // to be stable are kept. After --by, names are "<label>_<feature>" and are looked up without the label.
 void keep_stable_features(model_inputs& inputs, const stability_filter& filter) {
+  if (!std::isfinite(filter.icc_min)) throw input_error("--icc-min: expected a finite ICC threshold such as 0.9");
   const store_contents contents = read_store(filter.store);
   const std::size_t column = icc_model_column(contents.header, filter.model, filter.store);
   const store_icc_table& table = *contents.header.icc;

@@ -14,9 +14,9 @@ namespace {
 
 constexpr double pi = 3.14159265358979323846;
 
-// A random stream that gives the same numbers with every standard library: std::mt19937_64's output is
-// fixed by the C++ standard, while its distributions are not, so the transforms to uniform and normal
-// variates are written here.
+// A seeded random stream. std::mt19937_64's output is fixed by the C++ standard while its distributions
+// are not, so the transforms to uniform and normal variates are written here. The normal variates still
+// depend on the C library's log, sin and cos in their last bits.
 class random_stream {
  public:
   explicit random_stream(std::uint64_t seed) : engine_(seed) {}
@@ -161,7 +161,9 @@ std::vector<double> squared_distance(const std::vector<std::uint8_t>& target, co
 }
 
 // The block of the grid that volume adaptation works on: the ROI's bounding box grown by its largest
-// extent on every side (enough to double any ROI), clipped to the grid.
+// extent on every side, clipped to the grid.
+// NOTE: voxels beyond that margin are never added. Doubling a compact ROI grows it by about a quarter
+// of its extent, so the margin only binds for growth near the grid's edge.
 struct block {
   std::array<int, 3> lower{};
   std::array<int, 3> size{};
@@ -203,7 +205,7 @@ std::vector<perturbation_kind> parse_perturbation_chain(const std::string& text)
   const std::vector<perturbation_kind> all = {perturbation_kind::noise, perturbation_kind::rotation,
                                               perturbation_kind::translation, perturbation_kind::volume,
                                               perturbation_kind::contour};
-  std::vector<perturbation_kind> given;
+  std::vector<perturbation_kind> listed;
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t end = std::min(text.find(',', start), text.size());
@@ -213,13 +215,13 @@ std::vector<perturbation_kind> parse_perturbation_chain(const std::string& text)
       throw input_error("--perturb: unknown perturbation '" + name +
                         "'; use a comma-separated list of noise, rotation, translation, volume and contour");
     }
-    if (in_chain(given, *found)) throw input_error("--perturb: perturbation '" + name + "' is listed twice");
-    given.push_back(*found);
+    if (in_chain(listed, *found)) throw input_error("--perturb: perturbation '" + name + "' is listed twice");
+    listed.push_back(*found);
     start = end + 1;
   }
   std::vector<perturbation_kind> ordered;
   for (const perturbation_kind kind : all) {
-    if (in_chain(given, kind)) ordered.push_back(kind);
+    if (in_chain(listed, kind)) ordered.push_back(kind);
   }
   return ordered;
 }
@@ -415,8 +417,8 @@ roi_mask adapt_volume(const roi_mask& mask, double fraction) {
   std::vector<double> signed_distance(voxels);
   for (i = 0; i < voxels; ++i) signed_distance[i] = inside[i] ? -to_outside[i] : to_roi[i];
 
-  const double wanted = std::round((1 + fraction) * double(mask.voxel_count));
-  const std::size_t target = std::size_t(std::clamp(wanted, 1.0, double(voxels)));
+  const double requested = std::round((1 + fraction) * double(mask.voxel_count));
+  const std::size_t target = std::size_t(std::clamp(requested, 1.0, double(voxels)));
   std::vector<double> sorted = signed_distance;
   std::nth_element(sorted.begin(), sorted.begin() + std::ptrdiff_t(target - 1), sorted.end());
   const double threshold = sorted[target - 1];

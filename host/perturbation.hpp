@@ -1,9 +1,9 @@
 // Image and mask perturbations for feature stability studies, after Zwanenburg et al. 2019 ("Assessing
 // robustness of radiomic features by image perturbation", Sci Rep 9:614), the approach behind MIRP's
-// stability tools. Each perturbation is a seeded function of a loaded case; a chain applies them in one
-// fixed order (noise, then rotation and translation in one resampling, then volume adaptation, then
-// contour randomisation), whatever order the chain lists them in. A step at zero strength (sigma 0, 0
-// degrees, no shift, no volume change, probability 0) returns its input unchanged, bit for bit.
+// stability tools. Each perturbation is a seeded function of a loaded case. A chain applies them in one
+// fixed order, whatever order it lists them in: noise, then rotation and translation in one resampling,
+// then volume adaptation, then contour randomisation. A step at zero strength (sigma 0, 0 degrees, no
+// shift, no volume change, probability 0) returns its input unchanged, bit for bit.
 #pragma once
 
 #include <array>
@@ -24,7 +24,7 @@ enum class perturbation_kind { noise, rotation, translation, volume, contour };
 std::vector<perturbation_kind> parse_perturbation_chain(const std::string& text);
 std::string perturbation_name(perturbation_kind kind);
 
-// What a study perturbs and the ranges its parameters are drawn from, uniformly.
+// Settings of a study's perturbations: the chain, and the ranges its parameters are drawn from uniformly.
 struct perturbation_settings {
   std::vector<perturbation_kind> chain;
   std::optional<double> noise_sigma;         // in image units; unset: estimated per case
@@ -64,7 +64,7 @@ std::string describe_draw(const perturbation_draw& draw, const std::vector<pertu
 // Estimates the standard deviation of additive white noise as Donoho and Johnstone (1994) do for wavelet
 // shrinkage: the median absolute value of the finest diagonal Haar detail coefficients, (a - b - c + d) / 2
 // over disjoint 2x2 blocks of each z slice, divided by 0.6745 (the median of |N(0, 1)|). Edges and smooth
-// gradients barely reach the diagonal band, so the median sees mostly noise. Returns 0 for an image
+// gradients barely reach the diagonal band, so the median measures mostly noise. Returns 0 for an image
 // with fewer than 2 voxels along x or y, or whose median coefficient is 0 (such as a flat background).
 double estimate_noise_sigma(const volume& image);
 
@@ -85,9 +85,9 @@ void transform_case(volume& image, roi_mask& mask, double rotation_degrees,
 // that one shell of equidistant voxels. `fraction` must lie in (-1, 1].
 roi_mask adapt_volume(const roi_mask& mask, double fraction);
 
-// Randomises the contour with a simpler scheme than Zwanenburg's supervoxels: each boundary voxel (an ROI
-// voxel with a face neighbour outside it) is picked with `probability`, and a picked voxel's 3x3x3 patch
-// is then, with equal chance, added to or removed from the ROI. Decisions look at the input mask only.
+// Randomises the contour with a simpler scheme than Zwanenburg's supervoxels. Each boundary voxel (an ROI
+// voxel with a face neighbour outside it) is picked with `probability`. The 3x3x3 patch of a picked voxel
+// is then added to or removed from the ROI, with equal chance. Decisions look at the input mask only.
 // Supervoxel randomisation instead adds or removes whole image-driven regions that overlap the boundary,
 // so its changes follow intensity edges; this scheme's changes are local and blind to the image.
 roi_mask randomise_contour(const roi_mask& mask, double probability, std::uint64_t seed);

@@ -297,7 +297,8 @@ std::size_t icc_model_column(const store_header& header, const std::string& mode
                       "'radcore extract --cohort' has none, and a stability run with fewer than 2 complete ROIs "
                       "stores its rows only)");
   }
-  const std::string canonical = model == "1" ? "1,1" : model == "2" ? "2,1" : model == "3" ? "3,1" : model;
+  std::string canonical = model;
+  if (model == "1" || model == "2" || model == "3") canonical = model + ",1";
   const auto& models = header.icc->models;
   const auto found = std::find(models.begin(), models.end(), canonical);
   if (found == models.end()) {

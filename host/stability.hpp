@@ -1,5 +1,5 @@
-// Feature stability studies: every ROI of a manifest is decoded once and extracted under many seeded
-// perturbations; all perturbed extractions go into one HDF5 store with a per-feature ICC table.
+// Feature stability studies. Every ROI of a manifest is decoded once and extracted under many seeded
+// perturbations, and all perturbed extractions go into one HDF5 store with a per-feature ICC table.
 #pragma once
 
 #include <cstdint>
@@ -55,7 +55,7 @@ store_icc_table compute_icc_table(const std::vector<store_row>& rows, std::size_
                                   icc_nan_counts* nan_counts = nullptr);
 
 // Runs the study and writes the store at options.store_path. A failed ROI or repeat is stored as a failed
-// row and the run goes on; such an ROI is left out of the ICC table. Throws input_error for invalid
+// row and the run goes on, but that ROI is left out of the ICC table. Throws input_error for invalid
 // options, an unreadable manifest, fewer than 2 ROIs, an existing store without `force`, or when fewer than
 // 2 ROIs are complete at the end (the rows are stored then, without an ICC table).
 stability_summary run_stability(const stability_options& options, std::ostream& log);

@@ -105,7 +105,13 @@ std::vector<icc_group_summary> summarise_icc_groups(const std::vector<std::strin
     std::vector<double>& v = values[g];
     std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
-    groups[g].median = n == 0 ? std::nan("") : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    if (n == 0) {
+      groups[g].median = std::nan("");
+    } else if (n % 2 == 1) {
+      groups[g].median = v[n / 2];
+    } else {
+      groups[g].median = (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
   }
   return groups;
 }

@@ -24,7 +24,7 @@ std::vector<icc_group_summary> summarise_icc_groups(const std::vector<std::strin
                                                     const std::vector<double>& icc, int part, double threshold);
 
 // Writes report.md, icc_by_class.csv, icc_by_image_type.csv, icc_points.csv and icc_by_class.png into
-// `folder` (created when missing). `icc` holds one value per feature for form `model`. Returns false when
+// `folder` (created when missing). `icc` contains one value per feature for form `model`. Returns false when
 // the PNG could not be drawn (gnuplot missing or failed); the tables and report are written anyway.
 bool write_stability_report(const std::string& folder, const store_header& header, const std::vector<double>& icc,
                             const std::string& model, double threshold);

@@ -1,6 +1,6 @@
 // The perturbations of a stability study, one at a time, on generated volumes: zero strength is the
-// identity, and noise, rotation, translation, volume adaptation and contour randomisation do what their
-// definitions say.
+// identity, and noise, rotation, translation, volume adaptation and contour randomisation match their
+// definitions.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -173,8 +173,8 @@ TEST(Perturbation, NoiseHasRequestedMeanAndSigma) {
     squares += d * d;
   }
   const double sd = std::sqrt(squares / (n - 1));
-  // Four standard errors: the sample mean of n normal draws has SE sigma / sqrt(n), the sample SD about
-  // sigma / sqrt(2n); a correct generator leaves these bounds with probability below 1e-4.
+  // Four standard errors. The sample mean of n normal draws has SE sigma / sqrt(n) and the sample SD about
+  // sigma / sqrt(2n), so a correct generator leaves these bounds with probability below 1e-4.
   EXPECT_NEAR(mean, 0.0, 4 * sigma / std::sqrt(n));
   EXPECT_NEAR(sd, sigma, 4 * sigma / std::sqrt(2 * n));
   EXPECT_EQ(add_gaussian_noise(flat, sigma, 12345).values, noisy.values);
@@ -244,9 +244,9 @@ TEST(Perturbation, RotationKeepsCentroid) {
     transform_case(rotated.image, rotated.mask, degrees, {0, 0, 0}, interpolator_kind::bspline);
     const auto before = centroid(c.mask);
     const auto after = centroid(rotated.mask);
-    // Rotation about the centroid keeps it; resampling the mask adds and drops boundary voxels, each
-    // displaced by at most a voxel, and their imbalance over some 500 voxels moves the centroid by
-    // a few hundredths of a voxel, so a quarter voxel is a loose bound.
+    // Rotation about the centroid keeps it. Resampling the mask adds and drops boundary voxels, each
+    // displaced by at most a voxel. Their imbalance over some 800 ROI voxels moves the centroid by an
+    // estimated few hundredths of a voxel, so a quarter voxel is a loose bound.
     for (int axis = 0; axis < 3; ++axis) EXPECT_NEAR(after[axis], before[axis], 0.25) << "axis " << axis;
     // The rotated ellipsoid keeps its volume up to the same boundary effects; 5 % bounds them here.
     EXPECT_NEAR(double(rotated.mask.voxel_count), double(c.mask.voxel_count), 0.05 * double(c.mask.voxel_count));
@@ -363,7 +363,7 @@ store_row icc_row(std::int64_t roi, int repeat, std::vector<double> features) {
 
 TEST(StabilityIcc, TableMatchesIccAndMarksDegenerateFeatures) {
   // Feature 0 varies; feature 1 is constant everywhere; feature 2 is constant within each ROI only;
-  // feature 3 holds a NaN.
+  // feature 3 contains a NaN.
   const double values[3][2] = {{1.0, 1.4}, {2.2, 2.0}, {3.1, 3.5}};
   std::vector<store_row> rows;
   for (int roi = 0; roi < 3; ++roi) {

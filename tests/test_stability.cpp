@@ -212,14 +212,29 @@ TEST_F(Stability, BadInputsGiveClearErrors) {
   EXPECT_TRUE(contains(no_cohort.err, "stability needs --cohort")) << no_cohort.err;
 }
 
+TEST_F(Stability, FailedRoiIsStoredAndRunGoesOn) {
+  make_phantoms({1, 2});
+  const fs::path manifest = write_manifest("manifest.csv", {1, 2}, "p9,case9/image.nrrd,case9/mask.nrrd\n");
+  const testing::command_result result = run(study(manifest, "s.h5"));
+  EXPECT_EQ(result.status, 2) << result.err;
+  EXPECT_TRUE(contains(result.err, "12 extractions done, 6 failed; ICC over 4 ROIs")) << result.err;
+  const store_contents contents = read_store((folder_ / "s.h5").string());
+  ASSERT_EQ(contents.rows.size(), 18u);
+  const store_row& failed = contents.rows.back();
+  EXPECT_EQ(failed.status, row_status::failed);
+  EXPECT_TRUE(contains(failed.error, "image file not found")) << failed.error;
+  ASSERT_TRUE(contents.header.icc.has_value());
+  EXPECT_EQ(contents.header.icc->subjects.front(), 4);
+}
+
 TEST_F(Stability, SelectKeepsOnlyStableFeatures) {
   const fs::path manifest = phantom_manifest();
   ASSERT_EQ(run(study(manifest, "s.h5")).status, 0);
   const store_contents contents = read_store((folder_ / "s.h5").string());
   const store_icc_table& icc = *contents.header.icc;
 
-  // A features table with three stored features (one stable, one not, one with NaN ICC if present)
-  // and one the store does not have; values are random so that LASSO has something to fit.
+  // A features table with up to three stable stored features, one unstable one, and one the store does
+  // not have. The values are random, with the first column tied to the outcome so that LASSO can fit.
   std::vector<std::string> chosen;
   std::set<std::string> expected_kept;
   const std::size_t models = icc.models.size();
