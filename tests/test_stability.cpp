@@ -81,6 +81,64 @@ void expect_icc_csv(const csv_table& table, const store_header& header, int subj
   EXPECT_GT(with_icc, int(table.rows.size()) / 2);
 }
 
+class StabilityStore : public testing::radcore_folder_test {};
+
+TEST_F(StabilityStore, RoundTripsPerturbationRowsAndIccTable) {
+  store_header header;
+  header.metadata_columns = {"ID", "Image", "Mask"};
+  header.feature_names = {"original_firstorder_Mean", "original_glcm_Contrast"};
+  header.settings_text = "{}";
+  header.settings_sha1 = "0";
+  header.backend = "cpu";
+  header.device = "cpu";
+  header.stability_text = "perturb=noise; repeats=2";
+  store_icc_table icc;
+  icc.models = {"1,1", "2,1", "3,1"};
+  icc.icc = {0.5, 0.6, 0.7, std::nan(""), std::nan(""), std::nan("")};
+  icc.ci_low = {0.1, 0.2, 0.3, std::nan(""), std::nan(""), std::nan("")};
+  icc.ci_high = {0.8, 0.9, 1.0, std::nan(""), std::nan(""), std::nan("")};
+  icc.subjects = {3, 3};
+  icc.repeats = {2, 2};
+  header.icc = icc;
+  std::vector<store_row> rows;
+  for (int repeat = 1; repeat <= 2; ++repeat) {
+    store_row row;
+    row.metadata = {"p1", "image.nrrd", "mask.nrrd"};
+    row.label = 1;
+    row.status = row_status::done;
+    row.features = {1.0 * repeat, 2.0 * repeat};
+    row.repeat = repeat;
+    row.perturbation = "noise";
+    row.perturbation_parameters = "noise_sigma=2.5;noise_seed=" + std::to_string(repeat);
+    rows.push_back(row);
+  }
+  const std::string path = (folder_ / "s.h5").string();
+  feature_store_writer::create(path, header, rows)->close();
+
+  const store_contents contents = read_store(path);
+  EXPECT_EQ(contents.header.stability_text, header.stability_text);
+  ASSERT_EQ(contents.rows.size(), 2u);
+  EXPECT_EQ(contents.rows[1].repeat, 2);
+  EXPECT_EQ(contents.rows[1].perturbation, "noise");
+  EXPECT_EQ(contents.rows[1].perturbation_parameters, "noise_sigma=2.5;noise_seed=2");
+  ASSERT_TRUE(contents.header.icc.has_value());
+  EXPECT_EQ(contents.header.icc->models, icc.models);
+  EXPECT_EQ(contents.header.icc->icc[2], 0.7);
+  EXPECT_EQ(contents.header.icc->ci_high[1], 0.9);
+  EXPECT_TRUE(std::isnan(contents.header.icc->icc[3]));
+  EXPECT_EQ(contents.header.icc->subjects, icc.subjects);
+  EXPECT_EQ(contents.header.icc->repeats, icc.repeats);
+
+  // A store without the stability attribute has neither perturbation columns nor an ICC table.
+  header.stability_text.clear();
+  header.icc.reset();
+  feature_store_writer::create(path, header, rows)->close();
+  const store_contents cohort = read_store(path);
+  EXPECT_TRUE(cohort.header.stability_text.empty());
+  EXPECT_FALSE(cohort.header.icc.has_value());
+  EXPECT_EQ(cohort.rows[1].repeat, 0);
+}
+
 class Stability : public testing::radcore_folder_test {
  protected:
   // Two phantoms with labels 1 and 2 each: four ROIs.
