@@ -7,6 +7,7 @@
 #include <random>
 
 #include "io/transform.hpp"
+#include "kernels/wavelet_taps.hpp"
 #include "kernels/error.hpp"
 
 namespace radcore {
@@ -182,6 +183,25 @@ block adaptation_block(const roi_mask& mask) {
   return out;
 }
 
+// scipy.ndimage's 'reflect' boundary (d c b a | a b c d | d c b a): the index of sample i of a line of n.
+int reflect_index(int i, int n) {
+  if (n == 1) return 0;
+  const int period = 2 * n;
+  int folded = i % period;
+  if (folded < 0) folded += period;
+  return folded < n ? folded : period - 1 - folded;
+}
+
+// numpy.median: the middle value, or the mean of the two middle values of an even count. Reorders `values`.
+double median_of(std::vector<double>& values) {
+  const std::size_t half = values.size() / 2;
+  std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(half), values.end());
+  const double upper = values[half];
+  if (values.size() % 2 == 1) return upper;
+  const double lower = *std::max_element(values.begin(), values.begin() + std::ptrdiff_t(half));
+  return (lower + upper) / 2;
+}
+
 std::string format_value(double value) {
   char text[40];
   std::snprintf(text, sizeof text, "%.17g", value);
@@ -308,26 +328,35 @@ std::string describe_draw(const perturbation_draw& draw, const std::vector<pertu
 }
 
 double estimate_noise_sigma(const volume& image) {
+  const wavelet_filter_bank* coif1 = find_wavelet_filter_bank("coif1");
   const int nx = image.size[0], ny = image.size[1], nz = image.size[2];
-  std::vector<double> coefficients;
-  coefficients.reserve(std::size_t(nx / 2) * std::size_t(ny / 2) * std::size_t(std::max(nz, 0)));
+  const std::size_t slice = std::size_t(nx) * std::size_t(ny);
+  std::vector<double> along_y(slice), coefficients;
+  coefficients.reserve(slice * std::size_t(std::max(nz, 0)));
+  // out[i] = sum_k h[k] x[i + 3 - k] with mirrored edges is scipy.ndimage.convolve1d's alignment for a
+  // 6-tap filter in its default 'reflect' mode.
+  auto filtered = [&](auto&& sample, int i, int n) {
+    double sum = 0;
+    for (int k = 0; k < coif1->length; ++k) sum += coif1->dec_hi[k] * sample(reflect_index(i + 3 - k, n));
+    return sum;
+  };
   for (int z = 0; z < nz; ++z) {
-    for (int y = 0; y + 1 < ny; y += 2) {
-      for (int x = 0; x + 1 < nx; x += 2) {
-        const double a = image.values[flat_index(image.size, x, y, z)];
-        const double b = image.values[flat_index(image.size, x + 1, y, z)];
-        const double c = image.values[flat_index(image.size, x, y + 1, z)];
-        const double d = image.values[flat_index(image.size, x + 1, y + 1, z)];
-        const double diagonal = (a - b - c + d) / 2;
+    const double* values = image.values.data() + slice * std::size_t(z);
+    for (int y = 0; y < ny; ++y) {
+      for (int x = 0; x < nx; ++x) {
+        along_y[std::size_t(y) * nx + x] = filtered([&](int q) { return values[std::size_t(q) * nx + x]; }, y, ny);
+      }
+    }
+    for (int y = 0; y < ny; ++y) {
+      const double* row = along_y.data() + std::size_t(y) * nx;
+      for (int x = 0; x < nx; ++x) {
+        const double diagonal = filtered([&](int q) { return row[q]; }, x, nx);
         if (std::isfinite(diagonal)) coefficients.push_back(std::fabs(diagonal));
       }
     }
   }
   if (coefficients.empty()) return 0;
-  // The upper median for an even count; the estimator's error is far larger than that choice.
-  const auto middle = coefficients.begin() + std::ptrdiff_t(coefficients.size() / 2);
-  std::nth_element(coefficients.begin(), middle, coefficients.end());
-  return *middle / 0.6745;
+  return median_of(coefficients) / 0.6745;
 }
 
 volume add_gaussian_noise(const volume& image, double sigma, std::uint64_t seed) {

@@ -61,11 +61,12 @@ perturbation_draw draw_perturbation(const perturbation_settings& settings, doubl
 // printed with 17 significant digits so that the text reads back to the same doubles.
 std::string describe_draw(const perturbation_draw& draw, const std::vector<perturbation_kind>& chain);
 
-// Estimates the standard deviation of additive white noise as Donoho and Johnstone (1994) do for wavelet
-// shrinkage: the median absolute value of the finest diagonal Haar detail coefficients, (a - b - c + d) / 2
-// over disjoint 2x2 blocks of each z slice, divided by 0.6745 (the median of |N(0, 1)|). Edges and smooth
-// gradients barely reach the diagonal band, so the median measures mostly noise. Returns 0 for an image
-// with fewer than 2 voxels along x or y, or whose median coefficient is 0 (such as a flat background).
+// Estimates the standard deviation of additive white noise as MIRP's default method ("chang", after Chang,
+// Yu and Vetterli 2000) does. Each z slice is filtered along y and then x with the coif1 high-pass
+// decomposition filter (undecimated, mirrored edges), and sigma is the median absolute coefficient of that
+// diagonal band divided by 0.6745, the median of |N(0, 1)| (MIRP's code divides by 0.6754). Edges and
+// smooth gradients barely reach the band, so the median measures mostly noise. Returns 0 for an empty
+// image or one whose median coefficient is 0 (such as a flat background).
 double estimate_noise_sigma(const volume& image);
 
 // Returns `image` plus independent N(0, sigma^2) noise in every voxel; the values become float64.
