@@ -164,7 +164,8 @@ subcommand add_stability_command(CLI::App& parent) {
                   "Perturbations, comma-separated: noise, rotation, translation, volume, contour (applied in that order)");
   app->add_option("--repeats", cli->repeats, "Perturbed extractions per ROI (2 or more)");
   app->add_option("--seed", cli->seed, "Seed of the perturbation draws (default 1)");
-  app->add_option("--device", cli->device, "Backend: auto or cpu (default auto, which runs on the CPU)");
+  app->add_option("--device", cli->device, "Backend: auto or cpu (default auto, which runs on the CPU)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   app->add_option("-o,--out", cli->output, "Stability store (HDF5) to write");
   app->add_option("-j,--jobs", cli->jobs, "Threads extracting the repeats of one ROI at the same time (default 1)");
   app->add_flag("--force", cli->force, "Replace an existing store");

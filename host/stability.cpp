@@ -388,9 +388,8 @@ stability_summary run_stability(const stability_options& options, std::ostream& 
   feature_store_writer::create(options.store_path, header, all_rows)->close();
 
   summary.seconds = seconds_since(start);
-  const double rate = summary.extract_seconds > 0 ? double(summary.extractions_done + summary.extractions_failed) /
-                                                        summary.seconds
-                                                  : 0;
+  const double extractions = double(summary.extractions_done + summary.extractions_failed);
+  const double rate = summary.seconds > 0 ? extractions / summary.seconds : 0;
   char figures[240];
   std::snprintf(figures, sizeof figures,
                 "%lld extractions done, %lld failed; ICC over %d ROIs; decoding %.2f s, whole run %.2f s, "

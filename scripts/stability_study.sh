@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The documented stability study on real data: the four spinal-cord level ROIs of sct_t2 and the
-# PyRadiomics cases brain1 and breast1 (six ROIs), the study configuration (original + eight coif1
-# wavelet decompositions, all classes, 851 features), 20 perturbed extractions per ROI of a chain of
-# noise, rotation and volume change. Writes into stability-study/ (or the folder given as $1):
-# manifest.csv, stability.h5, icc.csv (ICC(1,1) per feature) and report/ (report.md, tables, plot).
+# The documented stability study on real data. Six ROIs: the four spinal-cord level ROIs of sct_t2 and
+# the PyRadiomics cases brain1 and breast1. The study configuration (original + eight coif1 wavelet
+# decompositions, all classes, 851 features), with 20 perturbed extractions per ROI (REPEATS overrides)
+# of a chain of noise, rotation and volume change. Writes manifest.csv, stability.h5, icc.csv (ICC(1,1)
+# per feature) and report/ (report.md, tables, plot) into stability-study/ or the folder given as $1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
