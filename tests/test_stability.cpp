@@ -211,6 +211,33 @@ TEST_F(Stability, StoresEveryRepeatAndIccTable) {
   EXPECT_TRUE(contains(info.out, "ICC table: 3 forms per feature")) << info.out;
 }
 
+TEST_F(Stability, ZeroStrengthRowsEqualExtract) {
+  const fs::path manifest = phantom_manifest();
+  const testing::command_result result =
+      run("stability --cohort " + shell_quoted(manifest) + " --labels 1,2 --perturb noise,rotation,translation,volume," +
+          "contour --noise-sigma 0 --rotation 0,0 --translation 0 --volume 0,0 --contour-probability 0 --repeats 2 -o " +
+          shell_quoted(folder_ / "s.h5"));
+  ASSERT_EQ(result.status, 0) << result.err;
+  const store_contents contents = read_store((folder_ / "s.h5").string());
+  ASSERT_EQ(contents.rows.size(), 8u);
+  for (const store_row& row : contents.rows) {
+    SCOPED_TRACE("manifest row " + std::to_string(row.manifest_row) + ", label " + std::to_string(row.label));
+    const fs::path folder = case_folder(int(row.manifest_row) + 1);
+    const testing::command_result single = run("extract " + shell_quoted(folder / "image.nrrd") + " " +
+                                               shell_quoted(folder / "mask.nrrd") + " --label " +
+                                               std::to_string(row.label) + " -o " + shell_quoted(folder_ / "one.csv"));
+    ASSERT_EQ(single.status, 0) << single.err;
+    const csv_table table = testing::read_table(folder_ / "one.csv");
+    ASSERT_EQ(table.rows.size(), 1u);
+    std::vector<double> expected;
+    for (std::size_t c = 0; c < table.header.size(); ++c) {
+      // The CSV prints the shortest decimal that reads back to the same double, so stod is exact.
+      if (table.header[c].rfind("diagnostics_", 0) != 0) expected.push_back(std::stod(table.rows[0][c]));
+    }
+    expect_bitwise_equal(row.features, expected);
+  }
+}
+
 TEST_F(Stability, SeededRunsAreReproducible) {
   const fs::path manifest = phantom_manifest();
   ASSERT_EQ(run(study(manifest, "a.h5", "--jobs 2")).status, 0);
