@@ -48,6 +48,10 @@ subcommand add_predict_command(CLI::App& parent);
 // `radcore icc TABLE.csv [--model 1,1|2,1|3,1] [--average]`
 subcommand add_icc_command(CLI::App& parent);
 
+// `radcore stability --cohort MANIFEST.csv --perturb LIST --repeats N -o STABILITY.h5 [...]`, or
+// `radcore stability export STABILITY.h5 -o ICC.csv [--icc 1,1|2,1|3,1] [--report DIR]`
+subcommand add_stability_command(CLI::App& parent);
+
 // `radcore bench [--device auto|cpu|cuda] [--workload NAME] [-o RESULT.json]`
 subcommand add_bench_command(CLI::App& parent);
 

@@ -21,7 +21,8 @@ struct export_options {
   std::string output;
 };
 
-// Writes the done rows: the manifest's columns without Label, then the ROI's Label, then the features.
+// Writes the done rows: the manifest's columns without Label, then the ROI's Label, the perturbation
+// columns of a stability store, then the features.
 void write_rows(const store_contents& contents, std::ostream& output) {
   const std::vector<std::string>& columns = contents.header.metadata_columns;
   std::vector<std::string> header;
@@ -29,6 +30,9 @@ void write_rows(const store_contents& contents, std::ostream& output) {
     if (column != "Label") header.push_back(column);
   }
   header.push_back("Label");
+  // A stability store has several rows per ROI: which repeat, under which perturbations and parameters.
+  const bool stability = !contents.header.stability_text.empty();
+  if (stability) header.insert(header.end(), {"Repeat", "Perturbation", "PerturbationParameters"});
   header.insert(header.end(), contents.header.feature_names.begin(), contents.header.feature_names.end());
 
   csv_writer writer(output);
@@ -41,6 +45,7 @@ void write_rows(const store_contents& contents, std::ostream& output) {
       if (columns[c] != "Label") fields.push_back(row.metadata[c]);
     }
     fields.push_back(std::to_string(row.label));
+    if (stability) fields.insert(fields.end(), {std::to_string(row.repeat), row.perturbation, row.perturbation_parameters});
     for (const double value : row.features) fields.push_back(format_double(value));
     writer.write_row(fields);
   }

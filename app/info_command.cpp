@@ -43,6 +43,13 @@ void run_info(const info_options& options) {
   std::cout << "settings: " << header.settings_text << "\n";
   std::cout << "radcore: " << header.radcore_version << " (git revision " << header.git_revision << ")\n";
   std::cout << "backend: " << header.backend << " (--device " << header.device << ")\n";
+  if (!header.stability_text.empty()) {
+    std::cout << "stability study: " << header.stability_text << "\n";
+    std::cout << "ICC table: "
+              << (header.icc ? std::to_string(header.icc->models.size()) + " forms per feature"
+                             : std::string("none (fewer than 2 ROIs completed every repeat)"))
+              << "\n";
+  }
   if (!options.failures) return;
   for (const store_row& row : contents.rows) {
     if (row.status != row_status::failed) continue;

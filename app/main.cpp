@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   subcommands.push_back(radcore::cli::add_train_command(app));
   subcommands.push_back(radcore::cli::add_predict_command(app));
   subcommands.push_back(radcore::cli::add_icc_command(app));
+  subcommands.push_back(radcore::cli::add_stability_command(app));
   subcommands.push_back(radcore::cli::add_bench_command(app));
   subcommands.push_back(radcore::cli::add_synth_command(app));
 

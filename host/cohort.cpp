@@ -126,25 +126,8 @@ roi_result extract_roi(const roi_task& task, const extraction_parameters& parame
   return result;
 }
 
-// Returns the ROIs of one manifest row as labels; a label of 0 with `problem` set when there are none.
 std::vector<int> labels_of_row(const manifest_row& row, const cohort_options& options, std::string& problem) {
-  problem = row.problem;
-  if (options.labels.mode == label_mode::listed) return options.labels.labels;
-  if (options.labels.mode == label_mode::manifest) return {row.label.value_or(options.parameters.settings.label)};
-  if (!problem.empty()) return {0};
-  if (!std::filesystem::exists(row.mask)) {
-    problem = row.mask + ": mask file not found";
-    return {0};
-  }
-  try {
-    const int channel = row.label_channel.value_or(options.parameters.settings.label_channel);
-    std::vector<int> labels = read_mask_labels(row.mask, channel);
-    if (labels.empty()) problem = row.mask + ": the mask has no non-zero label, so it holds no ROI";
-    return labels.empty() ? std::vector<int>{0} : labels;
-  } catch (const input_error& error) {
-    problem = error.what();
-    return {0};
-  }
+  return roi_labels_of_row(row, options.labels, options.parameters.settings, problem);
 }
 
 // Describes why an ROI's feature keys cannot go into the store's columns.
@@ -419,6 +402,27 @@ void log_summary(const cohort_summary& summary, const cohort_options& options, s
 }
 
 }  // namespace
+
+std::vector<int> roi_labels_of_row(const manifest_row& row, const label_request& request,
+                                   const extraction_settings& settings, std::string& problem) {
+  problem = row.problem;
+  if (request.mode == label_mode::listed) return request.labels;
+  if (request.mode == label_mode::manifest) return {row.label.value_or(settings.label)};
+  if (!problem.empty()) return {0};
+  if (!std::filesystem::exists(row.mask)) {
+    problem = row.mask + ": mask file not found";
+    return {0};
+  }
+  try {
+    const int channel = row.label_channel.value_or(settings.label_channel);
+    std::vector<int> labels = read_mask_labels(row.mask, channel);
+    if (labels.empty()) problem = row.mask + ": the mask has no non-zero label, so it holds no ROI";
+    return labels.empty() ? std::vector<int>{0} : labels;
+  } catch (const input_error& error) {
+    problem = error.what();
+    return {0};
+  }
+}
 
 label_request parse_label_request(const std::string& text) {
   label_request request;

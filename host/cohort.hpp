@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "host/settings.hpp"
+#include "io/manifest.hpp"
 
 namespace radcore {
 
@@ -25,6 +26,11 @@ struct label_request {
 
 // Parses the value of --labels: "all", or labels >= 1 separated by commas ("2,3,4"). Throws input_error.
 label_request parse_label_request(const std::string& text);
+
+// Returns the ROIs of one manifest row as labels, as `request` selects them. Returns {0} with `problem` set
+// when the row has none (an unreadable mask, a mask without labels, a row problem of the manifest).
+std::vector<int> roi_labels_of_row(const manifest_row& row, const label_request& request,
+                                   const extraction_settings& settings, std::string& problem);
 
 enum class progress_style {
   bar,    // one line redrawn in place, for a terminal

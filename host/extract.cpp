@@ -156,9 +156,14 @@ feature_row extract_case(const std::string& image_path, const std::string& mask_
                          const extraction_parameters& parameters, int label) {
   extraction_settings settings = parameters.settings;
   if (label != 0) settings.label = label;
-  const std::string where = mask_path + " (label " + std::to_string(settings.label) + ")";
+  const loaded_case loaded = load_case(image_path, mask_path, settings);
+  return extract_loaded(loaded, parameters, settings.label, mask_path + " (label " + std::to_string(settings.label) + ")");
+}
 
-  loaded_case loaded = load_case(image_path, mask_path, settings);
+feature_row extract_loaded(const loaded_case& loaded, const extraction_parameters& parameters, int label,
+                           const std::string& where) {
+  extraction_settings settings = parameters.settings;
+  if (label != 0) settings.label = label;
 
   std::int64_t voxel_count = 0;
   bounding_box box = find_bounding_box(loaded.mask, &voxel_count);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "host/settings.hpp"
+#include "io/case_loader.hpp"
 
 namespace radcore {
 
@@ -20,5 +21,11 @@ struct feature_row {
 // Throws input_error or roi_error with the file, the ROI and the reason; nothing is returned partly.
 feature_row extract_case(const std::string& image_path, const std::string& mask_path,
                          const extraction_parameters& parameters, int label = 0);
+
+// Extracts the features of a case already loaded and preprocessed by load_case, so that one decode can
+// serve many extractions (a stability study extracts each perturbed copy this way). `where` names the ROI
+// in messages. The diagnostics columns describe `loaded` as load_case produced it.
+feature_row extract_loaded(const loaded_case& loaded, const extraction_parameters& parameters, int label,
+                           const std::string& where);
 
 }  // namespace radcore

@@ -266,7 +266,37 @@ class feature_store_writer::impl {
 namespace {
 
 enum column_index : std::size_t { features_column, manifest_row_column, metadata_column, label_column,
-                                  status_column, error_column, seconds_column, backend_column };
+                                  status_column, error_column, seconds_column, backend_column, repeat_column,
+                                  perturbation_column, parameters_column };
+
+// Writes the ICC table of a stability store into the group `icc`.
+void write_icc_table(hid_t file, const store_icc_table& table, std::size_t features, const hdf5_failure& failure) {
+  const std::size_t models = table.models.size();
+  if (table.icc.size() != features * models || table.ci_low.size() != features * models ||
+      table.ci_high.size() != features * models || table.subjects.size() != features ||
+      table.repeats.size() != features) {
+    throw input_error(failure.path() + ": the ICC table does not match the store's " + std::to_string(features) +
+                      " features");
+  }
+  const h5_handle group(failure.check(H5Gcreate2(file, "icc", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create group icc"),
+                        H5Gclose);
+  write_fixed_dataset(file, "icc/models", table.models, failure);
+  auto write_matrix = [&](const std::string& name, hid_t type, const void* data, hsize_t columns) {
+    const hsize_t dims[2] = {features, columns};
+    const h5_handle space(H5Screate_simple(columns == 0 ? 1 : 2, dims, nullptr), H5Sclose);
+    const h5_handle dataset(failure.check(H5Dcreate2(file, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                                                     H5P_DEFAULT),
+                                          "create dataset " + name),
+                            H5Dclose);
+    if (features == 0) return;
+    failure.check_status(H5Dwrite(dataset.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write dataset " + name);
+  };
+  write_matrix("icc/icc", H5T_NATIVE_DOUBLE, table.icc.data(), models);
+  write_matrix("icc/ci_low", H5T_NATIVE_DOUBLE, table.ci_low.data(), models);
+  write_matrix("icc/ci_high", H5T_NATIVE_DOUBLE, table.ci_high.data(), models);
+  write_matrix("icc/n_subjects", H5T_NATIVE_INT32, table.subjects.data(), 0);
+  write_matrix("icc/n_repeats", H5T_NATIVE_INT32, table.repeats.data(), 0);
+}
 
 }  // namespace
 
@@ -287,10 +317,12 @@ void feature_store_writer::impl::create_file(const std::string& temporary_path,
   write_string_attribute(root, "git_revision", header_.git_revision, failure_);
   write_string_attribute(root, "backend", header_.backend, failure_);
   write_string_attribute(root, "device", header_.device, failure_);
+  if (!header_.stability_text.empty()) write_string_attribute(root, "stability", header_.stability_text, failure_);
 
   write_fixed_dataset(root, "feature_names", header_.feature_names, failure_);
   write_fixed_dataset(root, "metadata_columns", header_.metadata_columns, failure_);
   create_datasets();
+  if (header_.icc) write_icc_table(root, *header_.icc, header_.feature_names.size(), failure_);
   if (!initial_rows.empty()) append(initial_rows);
 
   // SWMR writing may start only while no attribute is open; the datasets are reopened afterwards.
@@ -316,6 +348,13 @@ void feature_store_writer::impl::create_datasets() {
       {"rows/seconds", H5T_NATIVE_DOUBLE},
       {"rows/backend", string_types_[2].get()},
   };
+  if (!header_.stability_text.empty()) {
+    string_types_.push_back(string_type(feature_store_perturbation_width));
+    string_types_.push_back(string_type(feature_store_parameters_width));
+    columns_.push_back({"rows/repeat", H5T_NATIVE_INT32});
+    columns_.push_back({"rows/perturbation", string_types_[3].get()});
+    columns_.push_back({"rows/perturbation_parameters", string_types_[4].get()});
+  }
   const h5_handle group(failure_.check(H5Gcreate2(file_.get(), "rows", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                                        "create group rows"),
                         H5Gclose);
@@ -391,6 +430,18 @@ void feature_store_writer::impl::extend_and_write(const std::vector<store_row>& 
   write_block(error_column, pack_strings(errors, feature_store_error_width).data(), count, first);
   write_block(seconds_column, seconds.data(), count, first);
   write_block(backend_column, pack_strings(backends, backend_width).data(), count, first);
+  if (header_.stability_text.empty()) return;
+
+  std::vector<std::int32_t> repeats;
+  std::vector<std::string> chains, parameters;
+  for (const store_row& row : rows) {
+    repeats.push_back(row.repeat);
+    chains.push_back(truncate_message(row.perturbation, feature_store_perturbation_width));
+    parameters.push_back(truncate_message(row.perturbation_parameters, feature_store_parameters_width));
+  }
+  write_block(repeat_column, repeats.data(), count, first);
+  write_block(perturbation_column, pack_strings(chains, feature_store_perturbation_width).data(), count, first);
+  write_block(parameters_column, pack_strings(parameters, feature_store_parameters_width).data(), count, first);
 }
 
 void feature_store_writer::impl::write_status(const std::vector<store_row>& rows) {
@@ -517,7 +568,19 @@ store_header read_header(hid_t file, const hdf5_failure& failure) {
   const h5_handle metadata(H5Dopen2(file, "rows/metadata", H5P_DEFAULT), H5Dclose);
   const h5_handle type(H5Dget_type(metadata.get()), H5Tclose);
   header.metadata_width = H5Tget_size(type.get());
+  if (H5Aexists(file, "stability") > 0) header.stability_text = read_string_attribute(file, "stability", failure);
   return header;
+}
+
+store_icc_table read_icc_table(hid_t file, const hdf5_failure& failure) {
+  store_icc_table table;
+  table.models = read_strings(file, "icc/models", failure);
+  table.icc = read_numbers<double>(file, "icc/icc", H5T_NATIVE_DOUBLE, failure);
+  table.ci_low = read_numbers<double>(file, "icc/ci_low", H5T_NATIVE_DOUBLE, failure);
+  table.ci_high = read_numbers<double>(file, "icc/ci_high", H5T_NATIVE_DOUBLE, failure);
+  table.subjects = read_numbers<std::int32_t>(file, "icc/n_subjects", H5T_NATIVE_INT32, failure);
+  table.repeats = read_numbers<std::int32_t>(file, "icc/n_repeats", H5T_NATIVE_INT32, failure);
+  return table;
 }
 
 }  // namespace
@@ -540,12 +603,22 @@ store_contents read_store(const std::string& path) {
   const std::size_t width = contents.header.feature_names.size();
   const std::vector<double> matrix =
       width == 0 ? std::vector<double>() : read_numbers<double>(file.get(), "features", H5T_NATIVE_DOUBLE, failure);
+  const bool stability = !contents.header.stability_text.empty();
+  std::vector<std::int32_t> repeats;
+  std::vector<std::string> chains, parameters;
+  if (stability) {
+    repeats = read_numbers<std::int32_t>(file.get(), "rows/repeat", H5T_NATIVE_INT32, failure);
+    chains = read_strings(file.get(), "rows/perturbation", failure);
+    parameters = read_strings(file.get(), "rows/perturbation_parameters", failure);
+  }
+  if (H5Lexists(file.get(), "icc", H5P_DEFAULT) > 0) contents.header.icc = read_icc_table(file.get(), failure);
 
   // Datasets are extended one after another, so a killed writer may leave some a few rows longer.
   const std::size_t metadata_count = std::max<std::size_t>(contents.header.metadata_columns.size(), 1);
   std::size_t rows = std::min({status.size(), manifest_rows.size(), labels.size(), seconds.size(),
                                errors.size(), backends.size(), metadata.size() / metadata_count});
   if (width > 0) rows = std::min(rows, matrix.size() / width);
+  if (stability) rows = std::min({rows, repeats.size(), chains.size(), parameters.size()});
   contents.incomplete_rows = static_cast<std::int64_t>(status.size() - rows);
   for (std::size_t r = 0; r < rows; ++r) {
     if (status[r] != static_cast<std::int8_t>(row_status::done) &&
@@ -563,6 +636,11 @@ store_contents read_store(const std::string& path) {
     row.error = errors[r];
     row.seconds = seconds[r];
     row.backend = backends[r];
+    if (stability) {
+      row.repeat = repeats[r];
+      row.perturbation = chains[r];
+      row.perturbation_parameters = parameters[r];
+    }
     if (row.status == row_status::done) {
       row.features.assign(matrix.begin() + static_cast<std::ptrdiff_t>(r * width),
                           matrix.begin() + static_cast<std::ptrdiff_t>((r + 1) * width));

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,21 @@ constexpr const char* feature_store_truncation_marker = " [truncated]";
 // before the writer stopped reads as incomplete, and readers skip it.
 enum class row_status : std::int8_t { incomplete = 0, done = 1, failed = 2 };
 
+// Widths of the perturbation columns of a stability store, in bytes.
+constexpr std::size_t feature_store_perturbation_width = 64;
+constexpr std::size_t feature_store_parameters_width = 512;
+
+// A stability store's per-feature ICC table, stored under the group `icc`. Matrices are features x
+// models, row-major, with features in the store's feature_names order.
+struct store_icc_table {
+  std::vector<std::string> models;  // Shrout and Fleiss forms, such as "1,1"
+  std::vector<double> icc;
+  std::vector<double> ci_low;
+  std::vector<double> ci_high;
+  std::vector<std::int32_t> subjects;  // per feature: ROIs in the table
+  std::vector<std::int32_t> repeats;   // per feature: perturbed extractions per ROI
+};
+
 // File-level facts, stored as attributes and small datasets.
 struct store_header {
   std::vector<std::string> metadata_columns;  // the manifest's columns, in manifest order
@@ -33,6 +49,10 @@ struct store_header {
   std::string device;   // the --device request, e.g. auto
   // Widths of the fixed-length string datasets in bytes, chosen by the writer when it creates the file.
   std::size_t metadata_width = 1;
+  // Stability stores only: the perturbation configuration as one line of text (root attribute
+  // `stability`). When it is set, rows carry rows/repeat, rows/perturbation and rows/perturbation_parameters.
+  std::string stability_text;
+  std::optional<store_icc_table> icc;  // written when the store is created; stability stores only
 };
 
 // One ROI's row. A failed row has an error message and no feature values.
@@ -45,6 +65,11 @@ struct store_row {
   double seconds = 0;  // wall time of the ROI's extraction
   std::string backend;
   std::vector<double> features;  // one value per feature name, empty for a failed row
+  // Stability stores only: the perturbed extraction's repeat number (from 1), its chain such as
+  // "noise,rotation,volume", and its drawn parameters as "name=value" pairs separated by ';'.
+  int repeat = 0;
+  std::string perturbation;
+  std::string perturbation_parameters;
 };
 
 // A whole store as read back: the header and the committed rows in stored order.

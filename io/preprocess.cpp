@@ -7,6 +7,7 @@
 #include <itkLinearInterpolateImageFunction.h>
 #include <itkNearestNeighborInterpolateImageFunction.h>
 #include <itkNormalizeImageFilter.h>
+#include <itkAffineTransform.h>
 #include <itkResampleImageFilter.h>
 #include <itkWindowedSincInterpolateImageFunction.h>
 #include <itkZeroFluxNeumannBoundaryCondition.h>
@@ -198,11 +199,27 @@ volume normalize(const volume& image, std::optional<double> remove_outliers, dou
   return out;
 }
 
-volume resample(const volume& input, const grid& output, interpolator_kind interpolator) {
+volume resample(const volume& input, const grid& output, interpolator_kind interpolator,
+                const affine_map* transform) {
   const auto itk_input = to_itk(input);
   auto filter = itk::ResampleImageFilter<double_image, double_image, double>::New();
   filter->SetInput(itk_input);
   filter->SetInterpolator(make_interpolator(interpolator, itk_input));
+  if (transform) {
+    auto affine = itk::AffineTransform<double, 3>::New();
+    itk::AffineTransform<double, 3>::MatrixType matrix;
+    itk::AffineTransform<double, 3>::InputPointType center;
+    itk::AffineTransform<double, 3>::OutputVectorType translation;
+    for (int row = 0; row < 3; ++row) {
+      for (int column = 0; column < 3; ++column) matrix[row][column] = transform->matrix[row * 3 + column];
+      center[row] = transform->center[row];
+      translation[row] = transform->translation[row];
+    }
+    affine->SetCenter(center);
+    affine->SetMatrix(matrix);
+    affine->SetTranslation(translation);
+    filter->SetTransform(affine);
+  }
   filter->SetDefaultPixelValue(0.0);
   double_image::SizeType size;
   double_image::SpacingType spacing;

@@ -9,6 +9,7 @@
 
 #include "host/settings.hpp"
 #include "io/case_loader.hpp"
+#include "io/transform.hpp"
 
 namespace radcore::preprocess {
 
@@ -35,9 +36,10 @@ double cast_to_pixel_type(double value, const std::string& pixel_type);
 // The result is float64, as SimpleITK returns it.
 volume normalize(const volume& image, std::optional<double> remove_outliers, double scale);
 
-// Resamples `input` onto `output` with an identity transform and default value 0, as sitk.ResampleImageFilter,
-// and casts the result to `input.value_pixel_type`.
-volume resample(const volume& input, const grid& output, interpolator_kind interpolator);
+// Resamples `input` onto `output` with default value 0, as sitk.ResampleImageFilter, and casts the result to
+// `input.value_pixel_type`. The transform is the identity unless `transform` is given.
+volume resample(const volume& input, const grid& output, interpolator_kind interpolator,
+                const affine_map* transform = nullptr);
 
 // Returns the block [lower, lower + size) of `input`; the origin moves to the block's first voxel, as in
 // SimpleITK's CropImageFilter.
