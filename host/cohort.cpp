@@ -17,7 +17,9 @@
 #include <thread>
 #include <utility>
 
+#include "host/cohort_pipeline.hpp"
 #include "host/cohort_progress.hpp"
+#include "host/cohort_shards.hpp"
 #include "host/extract.hpp"
 #include "host/version.hpp"
 #include "io/case_loader.hpp"
@@ -36,8 +38,6 @@ constexpr std::size_t batch_rows = 8;
 constexpr std::chrono::seconds batch_interval(2);
 constexpr std::size_t failures_logged = 100;
 const char* const cpu_backend = "cpu";
-
-using roi_key = std::pair<std::int64_t, int>;  // (manifest row, label)
 
 struct roi_task {
   std::int64_t sequence = 0;
@@ -63,6 +63,7 @@ struct pipeline_state {
   std::map<std::int64_t, roi_result> results;
   std::int64_t queued = 0;     // sequence numbers handed out
   std::int64_t taken = 0;      // results the writer has taken, in sequence order
+  std::int64_t failed = 0;     // of the taken results, those stored as failed
   std::int64_t rows_expanded = 0;
   bool producer_done = false;
   bool stopping = false;  // set when the writer failed
@@ -129,8 +130,7 @@ roi_result extract_roi(const roi_task& task, const extraction_parameters& parame
 // Returns the ROIs of one manifest row as labels; a label of 0 with `problem` set when there are none.
 std::vector<int> labels_of_row(const manifest_row& row, const cohort_options& options, std::string& problem) {
   problem = row.problem;
-  if (options.labels.mode == label_mode::listed) return options.labels.labels;
-  if (options.labels.mode == label_mode::manifest) return {row.label.value_or(options.parameters.settings.label)};
+  if (std::optional<std::vector<int>> labels = labels_without_mask(row, options)) return *labels;
   if (!problem.empty()) return {0};
   if (!std::filesystem::exists(row.mask)) {
     problem = row.mask + ": mask file not found";
@@ -147,7 +147,224 @@ std::vector<int> labels_of_row(const manifest_row& row, const cohort_options& op
   }
 }
 
-// Describes why an ROI's feature keys cannot go into the store's columns.
+// The writer thread's side: orders results, checks feature keys, commits batches.
+class store_sink {
+ public:
+  store_sink(const cohort_options& options, store_start& start, cohort_summary& summary,
+             const commit_observer& after_commit)
+      : options_(options), start_(start), summary_(summary), after_commit_(after_commit) {}
+
+  void add(roi_result&& result) {
+    store_row& row = result.row;
+    if (row.status == row_status::done) {
+      std::vector<std::string>& columns = start_.header.feature_names;
+      if (columns.empty()) columns = result.feature_keys;
+      if (result.feature_keys != columns) {
+        row.status = row_status::failed;
+        row.error = key_mismatch(columns, result.feature_keys);
+        row.features.clear();
+      }
+    }
+    if (row.status == row_status::done) {
+      ++summary_.done;
+    } else {
+      ++summary_.failed;
+      summary_.failures.push_back({row.manifest_row, row.label, row.error});
+    }
+    if (batch_.empty()) batch_started_ = clock_type::now();
+    batch_.push_back(std::move(row));
+    if (batch_.size() >= batch_rows) commit();
+  }
+
+  std::int64_t failed() const { return summary_.failed; }
+  bool batch_due() const { return !batch_.empty() && clock_type::now() - batch_started_ >= batch_interval; }
+  clock_type::time_point deadline() const {
+    return batch_.empty() ? clock_type::now() + std::chrono::hours(1) : batch_started_ + batch_interval;
+  }
+
+  void commit() {
+    if (batch_.empty()) return;
+    if (start_.writer) {
+      start_.writer->append(batch_);
+    } else if (!start_.header.feature_names.empty()) {
+      // The first successful ROI fixes the columns, so the store can be created now.
+      std::vector<store_row> rows = std::move(start_.carried);
+      rows.insert(rows.end(), std::make_move_iterator(batch_.begin()), std::make_move_iterator(batch_.end()));
+      start_.writer = feature_store_writer::create(options_.store_path, start_.header, rows);
+    } else {
+      start_.carried.insert(start_.carried.end(), std::make_move_iterator(batch_.begin()),
+                            std::make_move_iterator(batch_.end()));
+    }
+    batch_.clear();
+    if (after_commit_ && start_.writer) after_commit_(start_.writer->row_count());
+  }
+
+  // Commits the last batch and closes the store; a run where no ROI succeeded stores no feature columns.
+  void finish() {
+    commit();
+    if (!start_.writer && (!start_.carried.empty() || !std::filesystem::exists(options_.store_path) || options_.force)) {
+      start_.writer = feature_store_writer::create(options_.store_path, start_.header, start_.carried);
+      start_.carried.clear();
+    }
+    if (start_.writer) start_.writer->close();
+  }
+
+ private:
+  const cohort_options& options_;
+  store_start& start_;
+  cohort_summary& summary_;
+  const commit_observer& after_commit_;
+  std::vector<store_row> batch_;
+  clock_type::time_point batch_started_;
+};
+
+void run_worker(pipeline_state& state, const extraction_parameters& parameters) {
+  for (;;) {
+    roi_task task;
+    {
+      std::unique_lock<std::mutex> lock(state.mutex);
+      state.task_ready.wait(lock, [&] { return !state.tasks.empty() || state.producer_done || state.stopping; });
+      if (state.stopping || state.tasks.empty()) return;
+      task = std::move(state.tasks.front());
+      state.tasks.pop_front();
+    }
+    roi_result result = extract_roi(task, parameters);
+    {
+      std::lock_guard<std::mutex> lock(state.mutex);
+      state.results.emplace(task.sequence, std::move(result));
+    }
+    state.result_ready.notify_one();
+  }
+}
+
+std::int64_t expected_rois(const pipeline_state& state, std::int64_t manifest_rows) {
+  if (state.rows_expanded == 0) return state.queued;
+  const double per_row = static_cast<double>(state.queued) / static_cast<double>(state.rows_expanded);
+  return state.queued + static_cast<std::int64_t>(per_row * static_cast<double>(manifest_rows - state.rows_expanded));
+}
+
+void run_writer(pipeline_state& state, store_sink& sink, cohort_progress& progress, std::int64_t manifest_rows) {
+  try {
+    for (;;) {
+      std::vector<roi_result> ready;
+      bool finished = false;
+      std::int64_t expected = 0;
+      {
+        std::unique_lock<std::mutex> lock(state.mutex);
+        state.result_ready.wait_until(lock, sink.deadline(), [&] {
+          return state.results.count(state.taken) > 0 || (state.producer_done && state.taken == state.queued);
+        });
+        for (auto next = state.results.find(state.taken); next != state.results.end();
+             next = state.results.find(state.taken)) {
+          ready.push_back(std::move(next->second));
+          state.results.erase(next);
+          ++state.taken;
+        }
+        finished = state.producer_done && state.taken == state.queued;
+        expected = expected_rois(state, manifest_rows);
+      }
+      if (!ready.empty()) state.window_open.notify_all();
+      for (roi_result& result : ready) sink.add(std::move(result));
+      if (sink.batch_due()) sink.commit();
+      if (!ready.empty()) {
+        std::lock_guard<std::mutex> lock(state.mutex);
+        state.failed = sink.failed();
+      }
+      progress.update(state.taken, sink.failed(), expected);
+      if (finished) break;
+    }
+    sink.finish();
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(state.mutex);
+    state.writer_error = std::current_exception();
+    state.stopping = true;
+  }
+  state.task_ready.notify_all();
+  state.window_open.notify_all();
+}
+
+// Hands out the ROIs of the rows `source` returns, skipping those already stored, within the window. A
+// row is requested only when the window has room, so rows wait at their source rather than here.
+void produce(pipeline_state& state, const manifest& cases, const cohort_options& options,
+             const std::set<roi_key>& stored, std::size_t window, row_source& source) {
+  const auto window_has_room = [&] {
+    return state.stopping || state.queued - state.taken < static_cast<std::int64_t>(window);
+  };
+  for (;;) {
+    std::int64_t finished = 0;
+    std::int64_t failed = 0;
+    {
+      std::unique_lock<std::mutex> lock(state.mutex);
+      state.window_open.wait(lock, window_has_room);
+      if (state.stopping) return;
+      finished = state.taken;
+      failed = state.failed;
+    }
+    const std::int64_t index = source.next_row(finished, failed);
+    if (index < 0) return;
+    const manifest_row& row = cases.rows.at(static_cast<std::size_t>(index));
+    std::string problem;
+    const std::vector<int> labels = labels_of_row(row, options, problem);
+    for (const int label : labels) {
+      if (stored.count({row.index, label}) > 0) continue;
+      std::unique_lock<std::mutex> lock(state.mutex);
+      state.window_open.wait(lock, window_has_room);
+      if (state.stopping) return;
+      state.tasks.push_back({state.queued++, &row, label, problem});
+      lock.unlock();
+      state.task_ready.notify_one();
+    }
+    std::lock_guard<std::mutex> lock(state.mutex);
+    ++state.rows_expanded;
+  }
+}
+
+// Every row of the manifest, in order.
+class manifest_order_source : public row_source {
+ public:
+  explicit manifest_order_source(std::int64_t rows) : rows_(rows) {}
+  std::int64_t next_row(std::int64_t, std::int64_t) override { return next_ < rows_ ? next_++ : -1; }
+
+ private:
+  std::int64_t rows_;
+  std::int64_t next_ = 0;
+};
+
+}  // namespace
+
+store_header make_header(const cohort_options& options, const manifest& cases) {
+  store_header header;
+  header.metadata_columns = cases.columns;
+  for (const manifest_row& row : cases.rows) {
+    for (const std::string& value : row.values) header.metadata_width = std::max(header.metadata_width, value.size());
+  }
+  header.settings_text = options.parameters.text;
+  header.settings_sha1 = sha1_hex(options.parameters.text.data(), options.parameters.text.size());
+  header.radcore_version = version();
+  header.git_revision = git_revision();
+  header.backend = cpu_backend;
+  header.device = options.device;
+  return header;
+}
+
+void log_summary(const cohort_summary& summary, const cohort_options& options, std::ostream& log) {
+  const double rate = summary.seconds > 0 ? static_cast<double>(summary.done + summary.failed) / summary.seconds : 0;
+  char figures[200];
+  std::snprintf(figures, sizeof figures, "%lld ROIs done, %lld failed, %lld already stored; %s, %.2f ROIs/s",
+                static_cast<long long>(summary.done), static_cast<long long>(summary.failed),
+                static_cast<long long>(summary.resumed), format_duration(summary.seconds).c_str(), rate);
+  log << "radcore: cohort finished: " << figures << "; features in " << options.store_path << '\n';
+  for (std::size_t i = 0; i < summary.failures.size() && i < failures_logged; ++i) {
+    const cohort_failure& failure = summary.failures[i];
+    log << "radcore: failed: manifest row " << failure.manifest_row + 1 << ", label " << failure.label << ": "
+        << failure.reason << '\n';
+  }
+  if (summary.failures.size() > failures_logged) {
+    log << "radcore: ... and " << summary.failures.size() - failures_logged
+        << " more failed ROIs; 'radcore info " << options.store_path << " --failures' lists them all\n";
+  }
+}
+
 std::string key_mismatch(const std::vector<std::string>& columns, const std::vector<std::string>& keys) {
   std::string reason = "its " + std::to_string(keys.size()) + " feature keys differ from the store's " +
                        std::to_string(columns.size()) + " columns, which the first successful ROI fixed";
@@ -160,16 +377,6 @@ std::string key_mismatch(const std::vector<std::string>& columns, const std::vec
   }
   return reason;
 }
-
-// The store as the run finds it: rows already written, the writer of a rebuilt store, or rows to carry
-// into a store not yet created because no ROI has succeeded so far.
-struct store_start {
-  store_header header;
-  std::unique_ptr<feature_store_writer> writer;
-  std::vector<store_row> carried;
-  std::set<roi_key> stored;
-  std::int64_t resumed = 0;
-};
 
 void check_resumable(const store_contents& contents, const manifest& cases, const store_header& header,
                      const std::string& path) {
@@ -234,224 +441,35 @@ store_start open_store(const cohort_options& options, const manifest& cases, con
   return start;
 }
 
-// The writer thread's side: orders results, checks feature keys, commits batches.
-class store_sink {
- public:
-  store_sink(const cohort_options& options, store_start& start, cohort_summary& summary)
-      : options_(options), start_(start), summary_(summary) {}
-
-  void add(roi_result&& result) {
-    store_row& row = result.row;
-    if (row.status == row_status::done) {
-      std::vector<std::string>& columns = start_.header.feature_names;
-      if (columns.empty()) columns = result.feature_keys;
-      if (result.feature_keys != columns) {
-        row.status = row_status::failed;
-        row.error = key_mismatch(columns, result.feature_keys);
-        row.features.clear();
-      }
-    }
-    if (row.status == row_status::done) {
-      ++summary_.done;
-    } else {
-      ++summary_.failed;
-      summary_.failures.push_back({row.manifest_row, row.label, row.error});
-    }
-    if (batch_.empty()) batch_started_ = clock_type::now();
-    batch_.push_back(std::move(row));
-    if (batch_.size() >= batch_rows) commit();
-  }
-
-  std::int64_t failed() const { return summary_.failed; }
-  bool batch_due() const { return !batch_.empty() && clock_type::now() - batch_started_ >= batch_interval; }
-  clock_type::time_point deadline() const {
-    return batch_.empty() ? clock_type::now() + std::chrono::hours(1) : batch_started_ + batch_interval;
-  }
-
-  void commit() {
-    if (batch_.empty()) return;
-    if (start_.writer) {
-      start_.writer->append(batch_);
-    } else if (!start_.header.feature_names.empty()) {
-      // The first successful ROI fixes the columns, so the store can be created now.
-      std::vector<store_row> rows = std::move(start_.carried);
-      rows.insert(rows.end(), std::make_move_iterator(batch_.begin()), std::make_move_iterator(batch_.end()));
-      start_.writer = feature_store_writer::create(options_.store_path, start_.header, rows);
-    } else {
-      start_.carried.insert(start_.carried.end(), std::make_move_iterator(batch_.begin()),
-                            std::make_move_iterator(batch_.end()));
-    }
-    batch_.clear();
-  }
-
-  // Commits the last batch and closes the store; a run where no ROI succeeded stores no feature columns.
-  void finish() {
-    commit();
-    if (!start_.writer && (!start_.carried.empty() || !std::filesystem::exists(options_.store_path) || options_.force)) {
-      start_.writer = feature_store_writer::create(options_.store_path, start_.header, start_.carried);
-      start_.carried.clear();
-    }
-    if (start_.writer) start_.writer->close();
-  }
-
- private:
-  const cohort_options& options_;
-  store_start& start_;
-  cohort_summary& summary_;
-  std::vector<store_row> batch_;
-  clock_type::time_point batch_started_;
-};
-
-void run_worker(pipeline_state& state, const extraction_parameters& parameters) {
-  for (;;) {
-    roi_task task;
-    {
-      std::unique_lock<std::mutex> lock(state.mutex);
-      state.task_ready.wait(lock, [&] { return !state.tasks.empty() || state.producer_done || state.stopping; });
-      if (state.stopping || state.tasks.empty()) return;
-      task = std::move(state.tasks.front());
-      state.tasks.pop_front();
-    }
-    roi_result result = extract_roi(task, parameters);
-    {
-      std::lock_guard<std::mutex> lock(state.mutex);
-      state.results.emplace(task.sequence, std::move(result));
-    }
-    state.result_ready.notify_one();
-  }
-}
-
-std::int64_t expected_rois(const pipeline_state& state, std::int64_t manifest_rows) {
-  if (state.rows_expanded == 0) return state.queued;
-  const double per_row = static_cast<double>(state.queued) / static_cast<double>(state.rows_expanded);
-  return state.queued + static_cast<std::int64_t>(per_row * static_cast<double>(manifest_rows - state.rows_expanded));
-}
-
-void run_writer(pipeline_state& state, store_sink& sink, cohort_progress& progress, std::int64_t manifest_rows) {
-  try {
-    for (;;) {
-      std::vector<roi_result> ready;
-      bool finished = false;
-      std::int64_t expected = 0;
-      {
-        std::unique_lock<std::mutex> lock(state.mutex);
-        state.result_ready.wait_until(lock, sink.deadline(), [&] {
-          return state.results.count(state.taken) > 0 || (state.producer_done && state.taken == state.queued);
-        });
-        for (auto next = state.results.find(state.taken); next != state.results.end();
-             next = state.results.find(state.taken)) {
-          ready.push_back(std::move(next->second));
-          state.results.erase(next);
-          ++state.taken;
-        }
-        finished = state.producer_done && state.taken == state.queued;
-        expected = expected_rois(state, manifest_rows);
-      }
-      if (!ready.empty()) state.window_open.notify_all();
-      for (roi_result& result : ready) sink.add(std::move(result));
-      if (sink.batch_due()) sink.commit();
-      progress.update(state.taken, sink.failed(), expected);
-      if (finished) break;
-    }
-    sink.finish();
-  } catch (...) {
-    std::lock_guard<std::mutex> lock(state.mutex);
-    state.writer_error = std::current_exception();
-    state.stopping = true;
-  }
-  state.task_ready.notify_all();
-  state.window_open.notify_all();
-}
-
-// Hands out the manifest's ROIs in order, skipping those already stored, within the window.
-void produce(pipeline_state& state, const manifest& cases, const cohort_options& options,
-             const std::set<roi_key>& stored, std::size_t window) {
-  for (const manifest_row& row : cases.rows) {
-    std::string problem;
-    const std::vector<int> labels = labels_of_row(row, options, problem);
-    for (const int label : labels) {
-      if (stored.count({row.index, label}) > 0) continue;
-      std::unique_lock<std::mutex> lock(state.mutex);
-      state.window_open.wait(lock, [&] {
-        return state.stopping || state.queued - state.taken < static_cast<std::int64_t>(window);
-      });
-      if (state.stopping) return;
-      state.tasks.push_back({state.queued++, &row, label, problem});
-      lock.unlock();
-      state.task_ready.notify_one();
-    }
-    std::lock_guard<std::mutex> lock(state.mutex);
-    ++state.rows_expanded;
-  }
-}
-
-store_header make_header(const cohort_options& options, const manifest& cases) {
-  store_header header;
-  header.metadata_columns = cases.columns;
-  for (const manifest_row& row : cases.rows) {
-    for (const std::string& value : row.values) header.metadata_width = std::max(header.metadata_width, value.size());
-  }
-  header.settings_text = options.parameters.text;
-  header.settings_sha1 = sha1_hex(options.parameters.text.data(), options.parameters.text.size());
-  header.radcore_version = version();
-  header.git_revision = git_revision();
-  header.backend = cpu_backend;
-  header.device = options.device;
-  return header;
-}
-
-void log_summary(const cohort_summary& summary, const cohort_options& options, std::ostream& log) {
-  const double rate = summary.seconds > 0 ? static_cast<double>(summary.done + summary.failed) / summary.seconds : 0;
-  char figures[200];
-  std::snprintf(figures, sizeof figures, "%lld ROIs done, %lld failed, %lld already stored; %s, %.2f ROIs/s",
-                static_cast<long long>(summary.done), static_cast<long long>(summary.failed),
-                static_cast<long long>(summary.resumed), format_duration(summary.seconds).c_str(), rate);
-  log << "radcore: cohort finished: " << figures << "; features in " << options.store_path << '\n';
-  for (std::size_t i = 0; i < summary.failures.size() && i < failures_logged; ++i) {
-    const cohort_failure& failure = summary.failures[i];
-    log << "radcore: failed: manifest row " << failure.manifest_row + 1 << ", label " << failure.label << ": "
-        << failure.reason << '\n';
-  }
-  if (summary.failures.size() > failures_logged) {
-    log << "radcore: ... and " << summary.failures.size() - failures_logged
-        << " more failed ROIs; 'radcore info " << options.store_path << " --failures' lists them all\n";
-  }
-}
-
-}  // namespace
-
-label_request parse_label_request(const std::string& text) {
-  label_request request;
-  if (text == "all") {
-    request.mode = label_mode::all;
-  } else {
-    request.mode = label_mode::listed;
-    request.labels = parse_label_list(text);
-  }
-  return request;
-}
-
-cohort_summary run_cohort(const cohort_options& options, std::ostream& log) {
+void check_run_options(const cohort_options& options) {
   if (options.resume && options.force) throw input_error("--resume and --force exclude each other; pass one of them");
   if (options.jobs < 1) throw input_error("--jobs: expected 1 or more worker threads, got " + std::to_string(options.jobs));
-  const clock_type::time_point start_time = clock_type::now();
-  const manifest cases = read_manifest(options.manifest_path);
-  store_start start = open_store(options, cases, make_header(options, cases), log);
+}
 
+std::optional<std::vector<int>> labels_without_mask(const manifest_row& row, const cohort_options& options) {
+  if (options.labels.mode == label_mode::listed) return options.labels.labels;
+  if (options.labels.mode == label_mode::manifest) return std::vector<int>{row.label.value_or(options.parameters.settings.label)};
+  return std::nullopt;
+}
+
+int label_rank(const label_request& labels, int label) {
+  if (labels.mode != label_mode::listed) return label;
+  const auto found = std::find(labels.labels.begin(), labels.labels.end(), label);
+  return static_cast<int>(found - labels.labels.begin());
+}
+
+cohort_summary run_pipeline(const cohort_options& options, const manifest& cases, store_start& start,
+                            row_source& source, const pipeline_limits& limits, cohort_progress& progress) {
   cohort_summary summary;
-  summary.resumed = start.resumed;
   pipeline_state state;
-  store_sink sink(options, start, summary);
-  cohort_progress progress(log, options.progress);
-  const std::size_t window = std::max<std::size_t>(16, 4 * static_cast<std::size_t>(options.jobs));
-
+  store_sink sink(options, start, summary, limits.after_commit);
   std::thread writer(run_writer, std::ref(state), std::ref(sink), std::ref(progress),
                      static_cast<std::int64_t>(cases.rows.size()));
   std::vector<std::thread> workers;
   for (int i = 0; i < options.jobs; ++i) workers.emplace_back(run_worker, std::ref(state), std::cref(options.parameters));
   std::exception_ptr producer_error;
   try {
-    produce(state, cases, options, start.stored, window);
+    produce(state, cases, options, start.stored, limits.window, source);
   } catch (...) {
     producer_error = std::current_exception();
   }
@@ -467,11 +485,38 @@ cohort_summary run_cohort(const cohort_options& options, std::ostream& log) {
   progress.finish();
   if (producer_error) std::rethrow_exception(producer_error);
   if (state.writer_error) std::rethrow_exception(state.writer_error);
-
-  summary.seconds = std::chrono::duration<double>(clock_type::now() - start_time).count();
   std::sort(summary.failures.begin(), summary.failures.end(), [](const cohort_failure& a, const cohort_failure& b) {
     return std::make_pair(a.manifest_row, a.label) < std::make_pair(b.manifest_row, b.label);
   });
+  return summary;
+}
+
+label_request parse_label_request(const std::string& text) {
+  label_request request;
+  if (text == "all") {
+    request.mode = label_mode::all;
+  } else {
+    request.mode = label_mode::listed;
+    request.labels = parse_label_list(text);
+  }
+  return request;
+}
+
+cohort_summary run_cohort(const cohort_options& options, std::ostream& log) {
+  check_run_options(options);
+  const clock_type::time_point start_time = clock_type::now();
+  const manifest cases = read_manifest(options.manifest_path);
+  const store_header header = make_header(options, cases);
+  absorb_shards(options, cases, header, log);
+  store_start start = open_store(options, cases, header, log);
+
+  cohort_progress progress(log, options.progress);
+  manifest_order_source source(static_cast<std::int64_t>(cases.rows.size()));
+  pipeline_limits limits;
+  limits.window = std::max<std::size_t>(16, 4 * static_cast<std::size_t>(options.jobs));
+  cohort_summary summary = run_pipeline(options, cases, start, source, limits, progress);
+  summary.resumed = start.resumed;
+  summary.seconds = std::chrono::duration<double>(clock_type::now() - start_time).count();
   log_summary(summary, options, log);
   return summary;
 }
