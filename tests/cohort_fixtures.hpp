@@ -52,9 +52,14 @@ class radcore_folder_test : public ::testing::Test {
 
   // Runs `radcore ARGUMENTS`, with standard output and standard error captured.
   command_result run(const std::string& arguments) const {
+    return run_command(std::string("'") + RADCORE_BINARY + "' " + arguments);
+  }
+
+  // Runs the shell command `command_line`, with standard output and standard error captured.
+  command_result run_command(const std::string& command_line) const {
     const std::filesystem::path out = folder_ / "stdout.txt";
     const std::filesystem::path err = folder_ / "stderr.txt";
-    const std::string command = std::string("'") + RADCORE_BINARY + "' " + arguments + " >" + shell_quoted(out) + " 2>" + shell_quoted(err);
+    const std::string command = command_line + " >" + shell_quoted(out) + " 2>" + shell_quoted(err);
     const int raw = std::system(command.c_str());
     command_result result;
     result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
