@@ -180,6 +180,24 @@ TEST_F(CohortMpi, RealDataRanksMatchSingleProcess) {
   }
 }
 
+TEST_F(CohortMpi, FailedRoiIsStoredWithExitTwo) {
+  RADCORE_REQUIRE_MPI();
+  make_phantoms({1, 2});
+  const fs::path manifest = write_manifest("manifest.csv", {1, 2}, "p3,absent/image.nrrd,case1/mask.nrrd\n");
+  const fs::path store = folder_ / "features.h5";
+  const testing::command_result result = run_command(mpirun(3, cohort_arguments(manifest, store, "")));
+  EXPECT_EQ(result.status, 2) << result.err;
+  EXPECT_TRUE(contains(result.err, "cohort finished: 2 ROIs done, 1 failed")) << result.err;
+  EXPECT_TRUE(contains(result.err, "failed: manifest row 3, label 1: " + (folder_ / "absent/image.nrrd").string() +
+                                       ": image file not found"))
+      << result.err;
+  const store_contents contents = read_store(store.string());
+  ASSERT_EQ(contents.rows.size(), 3u);
+  EXPECT_EQ(contents.rows[0].status, row_status::done);
+  EXPECT_EQ(contents.rows[1].status, row_status::done);
+  EXPECT_EQ(contents.rows[2].status, row_status::failed);
+}
+
 TEST_F(CohortMpi, KilledRankResumesWithoutDuplicates) {
   RADCORE_REQUIRE_MPI();
   make_phantoms({1, 2, 3});

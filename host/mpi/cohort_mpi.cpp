@@ -157,7 +157,8 @@ int visible_gpu_count() {
 // Describes where a worker rank extracts. A rank's GPU is its local rank modulo the node's GPUs.
 // NOTE: cohort extraction runs on the CPU backend only, so the GPU is chosen and reported, not used.
 std::string device_choice(const cohort_options& options, const rank_placement& placement) {
-  const std::string cpu = "CPU backend, " + std::to_string(options.jobs) + " extraction threads";
+  const std::string cpu = "CPU backend with " + std::to_string(options.jobs) +
+                          (options.jobs == 1 ? " extraction thread" : " extraction threads");
   if (options.device == "cpu") return cpu + " (--device cpu)";
   const int gpus = visible_gpu_count();
   if (gpus == 0) {
@@ -383,18 +384,18 @@ cohort_summary summarise(const stored_rows& merged, const std::set<roi_key>& sto
 }
 
 void log_traffic(const mpi_channel& channel, const dispatcher& dispatch, std::ostream& log) {
-  const std::int64_t rows = std::max<std::int64_t>(dispatch.rows_handed_out(), 1);
-  char line[160];
-  std::snprintf(line, sizeof line, "radcore: MPI: %d ranks (rank 0 dispatches, %d extract), %lld rows handed out; ",
-                channel.size(), channel.size() - 1, static_cast<long long>(dispatch.rows_handed_out()));
-  log << line << "bytes sent to the other ranks: rank 0 " << channel.bytes_sent() << " ("
-      << static_cast<double>(channel.bytes_sent()) / static_cast<double>(rows) << " per row)";
+  const auto per_row = [](std::int64_t bytes, std::int64_t rows) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", static_cast<double>(bytes) / static_cast<double>(std::max<std::int64_t>(rows, 1)));
+    return std::string(text);
+  };
+  log << "radcore: MPI: " << channel.size() << " ranks (rank 0 dispatches, " << channel.size() - 1
+      << " extract), " << dispatch.rows_handed_out() << " rows handed out; bytes sent to the other ranks: rank 0 "
+      << channel.bytes_sent() << " (" << per_row(channel.bytes_sent(), dispatch.rows_handed_out()) << " per row)";
   for (int rank = 1; rank < channel.size(); ++rank) {
     const worker_report& report = dispatch.reports()[static_cast<std::size_t>(rank)];
-    const std::int64_t handled = std::max<std::int64_t>(report.rows_handled, 1);
-    log << ", rank " << rank << " " << report.bytes_sent << " ("
-        << static_cast<double>(report.bytes_sent) / static_cast<double>(handled) << " per row of its "
-        << report.rows_handled << ")";
+    log << ", rank " << rank << " " << report.bytes_sent << " (" << per_row(report.bytes_sent, report.rows_handled)
+        << " per row of its " << report.rows_handled << ")";
   }
   log << '\n';
 }

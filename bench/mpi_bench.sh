@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Measures distributed cohort extraction on this machine: ROIs per second with 1, 2 and 3 MPI ranks
+# (rank 0 dispatches, the others extract with --jobs 1), and the bytes each rank sends to the others
+# per manifest row, as the run summary counts them. Phantom cases, PyRadiomics' default parameters.
+# Usage: bench/mpi_bench.sh [RADCORE] [ROIS]   (defaults: build/radcore, 1000)
+set -euo pipefail
+
+radcore=$(realpath "${1:-build/radcore}")
+rois=${2:-1000}
+cases=10
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if ! "$radcore" --version | grep -q '^mpi: Open MPI'; then
+  echo "mpi_bench: $radcore is built without Open MPI; install it with scripts/setup.sh and rebuild" >&2
+  exit 1
+fi
+
+# Loopback only: shared memory between ranks, the launcher's traffic on lo; root allowed in containers.
+mpirun_options=(--oversubscribe --mca btl self,vader --mca btl_vader_single_copy_mechanism none
+  --mca oob_tcp_if_include lo)
+if [[ $(id -u) -eq 0 ]]; then
+  mpirun_options+=(--allow-run-as-root)
+fi
+
+for ((seed = 0; seed < cases; seed++)); do
+  "$radcore" phantom -o "$work/case$seed" --seed "$seed" 2>/dev/null
+done
+# Each manifest row is one phantom case with two ROIs (labels 1 and 2); rows cycle over $cases cases.
+echo "ID,Image,Mask" >"$work/manifest.csv"
+for ((i = 0; i < rois / 2; i++)); do
+  echo "p$i,case$((i % cases))/image.nrrd,case$((i % cases))/mask.nrrd" >>"$work/manifest.csv"
+done
+
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); cpus: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "mpi: $("$radcore" --version | sed -n 's/^mpi: //p'); $rois ROIs in $((rois / 2)) rows"
+
+run() {
+  local ranks=$1 jobs=$2 name="np$1_jobs$2"
+  local start=$EPOCHREALTIME
+  mpirun -np "$ranks" "${mpirun_options[@]}" "$radcore" extract --cohort "$work/manifest.csv" \
+    -o "$work/$name.h5" --labels all --jobs "$jobs" --device cpu 2>"$work/$name.log"
+  local end=$EPOCHREALTIME
+  local summary traffic
+  summary=$(grep 'cohort finished' "$work/$name.log" | sed 's/.*cohort finished: //; s/; features in.*//')
+  traffic=$(grep 'radcore: MPI:' "$work/$name.log" | sed 's/.*bytes sent to the other ranks: //' || true)
+  printf '%s: -np %d --jobs %d: %s; mpirun wall %.2f s; load after: %s\n' "$name" "$ranks" "$jobs" "$summary" \
+    "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  if [[ -n $traffic ]]; then
+    echo "  bytes sent: $traffic"
+  fi
+}
+run 1 1
+run 2 1
+run 3 1
+run 2 2
