@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Measures distributed cohort extraction on this machine: ROIs per second with 1, 2 and 3 MPI ranks
-# (rank 0 dispatches, the others extract with --jobs 1), and the bytes each rank sends to the others
-# per manifest row, as the run summary counts them. Phantom cases, PyRadiomics' default parameters.
+# Measures distributed cohort extraction on this machine: ROIs per second with 1, 2 and 3 MPI ranks,
+# where rank 0 dispatches and the others extract with --jobs 1, then 2 ranks with --jobs 2. Prints the
+# bytes each rank sends to the others per manifest row, as the run summary counts them. The cohort is
+# generated phantoms with PyRadiomics' default parameters.
 # Usage: bench/mpi_bench.sh [RADCORE] [ROIS]   (defaults: build/radcore, 1000)
 set -euo pipefail
 

@@ -147,6 +147,86 @@ std::vector<int> labels_of_row(const manifest_row& row, const cohort_options& op
   }
 }
 
+}  // namespace
+
+std::string key_mismatch(const std::vector<std::string>& columns, const std::vector<std::string>& keys) {
+  std::string reason = "its " + std::to_string(keys.size()) + " feature keys differ from the store's " +
+                       std::to_string(columns.size()) + " columns, which the first successful ROI fixed";
+  const std::size_t common = std::min(columns.size(), keys.size());
+  for (std::size_t i = 0; i < common; ++i) {
+    if (columns[i] != keys[i]) {
+      return reason + " (first difference at column " + std::to_string(i + 1) + ": '" + keys[i] + "' where the store has '" +
+             columns[i] + "')";
+    }
+  }
+  return reason;
+}
+
+void check_resumable(const store_contents& contents, const manifest& cases, const store_header& header,
+                     const std::string& path) {
+  if (contents.header.settings_sha1 != header.settings_sha1) {
+    throw input_error(path + ": the store was written with other settings (SHA-1 " + contents.header.settings_sha1 +
+                      ", this run " + header.settings_sha1 +
+                      "); resume with the same parameter file and -s options, or pass --force to replace the store");
+  }
+  if (contents.header.metadata_columns != cases.columns) {
+    throw input_error(path + ": the store's manifest columns differ from those of " + cases.path +
+                      "; resume with the manifest the store was written from, or pass --force to replace the store");
+  }
+  for (const store_row& row : contents.rows) {
+    const bool known = row.manifest_row >= 0 && row.manifest_row < static_cast<std::int64_t>(cases.rows.size());
+    if (!known || cases.rows[row.manifest_row].values != row.metadata) {
+      throw input_error(path + ": the store's row for manifest row " + std::to_string(row.manifest_row + 1) +
+                        " does not match that row of " + cases.path +
+                        "; resume with the manifest the store was written from, or pass --force to replace the store");
+    }
+  }
+}
+
+store_start open_store(const cohort_options& options, const manifest& cases, const store_header& header,
+                       std::ostream& log) {
+  store_start start;
+  start.header = header;
+  const std::filesystem::path folder = std::filesystem::absolute(options.store_path).parent_path();
+  if (!std::filesystem::is_directory(folder)) {
+    throw input_error(options.store_path + ": folder " + folder.string() + " not found; create it first");
+  }
+  const bool exists = std::filesystem::exists(options.store_path);
+  if (exists && !options.resume && !options.force) {
+    throw input_error(options.store_path +
+                      ": a feature store exists already; pass --resume to continue it or --force to replace it");
+  }
+  if (!exists || !options.resume) {
+    if (options.resume) log << "radcore: no store at " << options.store_path << " yet, so the run starts a new one\n";
+    return start;
+  }
+
+  store_contents contents;
+  try {
+    contents = read_store(options.store_path);
+  } catch (const input_error& error) {
+    throw input_error(std::string(error.what()) + "; pass --force to replace it");
+  }
+  check_resumable(contents, cases, header, options.store_path);
+  for (const store_row& row : contents.rows) start.stored.emplace(row.manifest_row, row.label);
+  start.resumed = static_cast<std::int64_t>(contents.rows.size());
+  start.header.feature_names = contents.header.feature_names;
+  log << "radcore: resuming " << options.store_path << ": " << start.resumed << " ROIs already stored";
+  if (contents.incomplete_rows > 0) log << ", " << contents.incomplete_rows << " partly written ROIs redone";
+  log << '\n';
+
+  // The store is rewritten whole rather than reopened for writing: a killed SWMR writer leaves HDF5's
+  // "open for writing" flag set, and the copy starts clean without clearing it behind HDF5's back.
+  if (start.header.feature_names.empty()) {
+    start.carried = std::move(contents.rows);
+  } else {
+    start.writer = feature_store_writer::create(options.store_path, start.header, contents.rows);
+  }
+  return start;
+}
+
+namespace {
+
 // The writer thread's side: orders results, checks feature keys, commits batches.
 class store_sink {
  public:
@@ -363,82 +443,6 @@ void log_summary(const cohort_summary& summary, const cohort_options& options, s
     log << "radcore: ... and " << summary.failures.size() - failures_logged
         << " more failed ROIs; 'radcore info " << options.store_path << " --failures' lists them all\n";
   }
-}
-
-std::string key_mismatch(const std::vector<std::string>& columns, const std::vector<std::string>& keys) {
-  std::string reason = "its " + std::to_string(keys.size()) + " feature keys differ from the store's " +
-                       std::to_string(columns.size()) + " columns, which the first successful ROI fixed";
-  const std::size_t common = std::min(columns.size(), keys.size());
-  for (std::size_t i = 0; i < common; ++i) {
-    if (columns[i] != keys[i]) {
-      return reason + " (first difference at column " + std::to_string(i + 1) + ": '" + keys[i] + "' where the store has '" +
-             columns[i] + "')";
-    }
-  }
-  return reason;
-}
-
-void check_resumable(const store_contents& contents, const manifest& cases, const store_header& header,
-                     const std::string& path) {
-  if (contents.header.settings_sha1 != header.settings_sha1) {
-    throw input_error(path + ": the store was written with other settings (SHA-1 " + contents.header.settings_sha1 +
-                      ", this run " + header.settings_sha1 +
-                      "); resume with the same parameter file and -s options, or pass --force to replace the store");
-  }
-  if (contents.header.metadata_columns != cases.columns) {
-    throw input_error(path + ": the store's manifest columns differ from those of " + cases.path +
-                      "; resume with the manifest the store was written from, or pass --force to replace the store");
-  }
-  for (const store_row& row : contents.rows) {
-    const bool known = row.manifest_row >= 0 && row.manifest_row < static_cast<std::int64_t>(cases.rows.size());
-    if (!known || cases.rows[row.manifest_row].values != row.metadata) {
-      throw input_error(path + ": the store's row for manifest row " + std::to_string(row.manifest_row + 1) +
-                        " does not match that row of " + cases.path +
-                        "; resume with the manifest the store was written from, or pass --force to replace the store");
-    }
-  }
-}
-
-store_start open_store(const cohort_options& options, const manifest& cases, const store_header& header,
-                       std::ostream& log) {
-  store_start start;
-  start.header = header;
-  const std::filesystem::path folder = std::filesystem::absolute(options.store_path).parent_path();
-  if (!std::filesystem::is_directory(folder)) {
-    throw input_error(options.store_path + ": folder " + folder.string() + " not found; create it first");
-  }
-  const bool exists = std::filesystem::exists(options.store_path);
-  if (exists && !options.resume && !options.force) {
-    throw input_error(options.store_path +
-                      ": a feature store exists already; pass --resume to continue it or --force to replace it");
-  }
-  if (!exists || !options.resume) {
-    if (options.resume) log << "radcore: no store at " << options.store_path << " yet, so the run starts a new one\n";
-    return start;
-  }
-
-  store_contents contents;
-  try {
-    contents = read_store(options.store_path);
-  } catch (const input_error& error) {
-    throw input_error(std::string(error.what()) + "; pass --force to replace it");
-  }
-  check_resumable(contents, cases, header, options.store_path);
-  for (const store_row& row : contents.rows) start.stored.emplace(row.manifest_row, row.label);
-  start.resumed = static_cast<std::int64_t>(contents.rows.size());
-  start.header.feature_names = contents.header.feature_names;
-  log << "radcore: resuming " << options.store_path << ": " << start.resumed << " ROIs already stored";
-  if (contents.incomplete_rows > 0) log << ", " << contents.incomplete_rows << " partly written ROIs redone";
-  log << '\n';
-
-  // The store is rewritten whole rather than reopened for writing: a killed SWMR writer leaves HDF5's
-  // "open for writing" flag set, and the copy starts clean without clearing it behind HDF5's back.
-  if (start.header.feature_names.empty()) {
-    start.carried = std::move(contents.rows);
-  } else {
-    start.writer = feature_store_writer::create(options.store_path, start.header, contents.rows);
-  }
-  return start;
 }
 
 void check_run_options(const cohort_options& options) {

@@ -57,8 +57,8 @@ const char* const mpi_parameters =
 class CohortMpi : public testing::radcore_folder_test {
  protected:
   // Returns the command line that starts `radcore ARGUMENTS` as `ranks` processes of Open MPI's mpirun
-  // on this machine only: shared memory between the ranks, the launcher's own traffic on loopback, more
-  // ranks than cores allowed, and root allowed (CI containers run as root). `environment` is
+  // on this machine only. The ranks talk over shared memory and the launcher over loopback. More ranks
+  // than cores are allowed, and so is root, because CI containers run as root. `environment` is
   // NAME=VALUE to export to the ranks, or empty.
   std::string mpirun(int ranks, const std::string& arguments, const std::string& environment = "") const {
     std::string command = shell_quoted(mpiexec) + " -np " + std::to_string(ranks) +
@@ -208,7 +208,7 @@ TEST_F(CohortMpi, KilledRankResumesWithoutDuplicates) {
   const store_contents expected = read_store(reference_store.string());
   ASSERT_EQ(expected.rows.size(), total_rois);
 
-  // Rank 1 kills itself with SIGKILL once its shard holds 8 committed rows; mpirun then ends the job.
+  // Rank 1 kills itself with SIGKILL once its shard contains 8 committed rows; mpirun then ends the job.
   const fs::path store = folder_ / "features.h5";
   const fs::path shards = store.string() + ".shards";
   const testing::command_result killed =

@@ -39,7 +39,7 @@ constexpr int finished_fields = 5;  // status, bytes sent, ROIs finished, ROIs f
 // spinning rank would take a core from the extraction threads of the ranks on its node.
 constexpr auto poll_interval = std::chrono::microseconds(200);
 
-// Test hook: "RANK:ROWS" makes worker rank RANK kill itself with SIGKILL once its shard holds ROWS
+// Test hook: "RANK:ROWS" makes worker rank RANK kill itself with SIGKILL once its shard contains ROWS
 // committed rows, so that tests can kill one rank part way through a run.
 const char* const kill_hook_variable = "RADCORE_TEST_KILL_AFTER_ROWS";
 
@@ -268,7 +268,7 @@ struct worker_report {
   std::string failure;
 };
 
-// Rank 0's side: answers requests with the next pending row until none is left or a rank failed,
+// Rank 0's side: replies to each request with the next pending row until none is left or a rank failed,
 // and collects each worker's final report.
 class dispatcher {
  public:
@@ -336,7 +336,7 @@ class dispatcher {
     report.rows_handled = values[4];
     if (values[0] != 0) {
       report.failure = channel_.receive_text(source, tag_failure_text);
-      stopping_ = true;  // the other ranks finish the rows they hold and get no more
+      stopping_ = true;  // the other ranks finish the rows they have and get no more
     }
   }
 
@@ -425,7 +425,7 @@ int run_dispatcher_rank(const cohort_options& options, mpi_channel& channel, std
     setup = encode_keys(stored);
     setup.insert(setup.begin(), 0);
   } catch (...) {
-    channel.broadcast(setup);  // tells the workers to stop; this rank reports the error
+    channel.broadcast(setup);  // stops the workers, and this rank reports the error
     throw;
   }
   channel.broadcast(setup);
