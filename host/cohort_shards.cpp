@@ -150,7 +150,12 @@ stored_rows prepare_distributed_store(const cohort_options& options, const manif
                         "them or --force to start over");
     }
   }
-  if (options.force) fs::remove_all(shards);
+  if (options.force) {
+    // A single-process --force replaces the store with its first batch. This run writes the store only
+    // at its end, so the old one goes now, or a killed run's --resume would take its rows.
+    fs::remove(options.store_path);
+    fs::remove_all(shards);
+  }
 
   stored_rows stored;
   if (options.resume) {

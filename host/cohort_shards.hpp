@@ -41,8 +41,8 @@ stored_rows collect_stored_rows(const cohort_options& options, const manifest& c
 void write_merged_store(const cohort_options& options, const store_header& header, const stored_rows& merged);
 
 // Prepares a distributed run on rank 0: checks --resume and --force against the store and the shard
-// folder, removes the shards for --force, creates the shard folder, and returns what --resume finds
-// already stored. Throws input_error as open_store does, and for shards left without --resume or --force.
+// folder, removes the store and the shards for --force, creates the shard folder, and returns what
+// --resume finds already stored. Throws input_error as open_store does, and for shards left without --resume or --force.
 stored_rows prepare_distributed_store(const cohort_options& options, const manifest& cases,
                                       const store_header& header, std::ostream& log);
 

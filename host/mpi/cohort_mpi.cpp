@@ -394,8 +394,12 @@ void log_traffic(const mpi_channel& channel, const dispatcher& dispatch, std::os
       << channel.bytes_sent() << " (" << per_row(channel.bytes_sent(), dispatch.rows_handed_out()) << " per row)";
   for (int rank = 1; rank < channel.size(); ++rank) {
     const worker_report& report = dispatch.reports()[static_cast<std::size_t>(rank)];
-    log << ", rank " << rank << " " << report.bytes_sent << " (" << per_row(report.bytes_sent, report.rows_handled)
-        << " per row of its " << report.rows_handled << ")";
+    log << ", rank " << rank << " " << report.bytes_sent;
+    if (report.rows_handled == 0) {
+      log << " (no rows)";
+    } else {
+      log << " (" << per_row(report.bytes_sent, report.rows_handled) << " per row of its " << report.rows_handled << ")";
+    }
   }
   log << '\n';
 }
