@@ -58,12 +58,12 @@ class CohortMpi : public testing::radcore_folder_test {
  protected:
   // Returns the command line that starts `radcore ARGUMENTS` as `ranks` processes of Open MPI's mpirun
   // on this machine only. The ranks talk over shared memory and the launcher over loopback. More ranks
-  // than cores are allowed, and so is root, because CI containers run as root. `environment` is
-  // NAME=VALUE to export to the ranks, or empty.
+  // than cores are allowed, and so is root, because CI containers run as root. A run that hangs is
+  // stopped after 300 s and fails its test. `environment` is NAME=VALUE to export to the ranks, or empty.
   std::string mpirun(int ranks, const std::string& arguments, const std::string& environment = "") const {
     std::string command = shell_quoted(mpiexec) + " -np " + std::to_string(ranks) +
                           " --oversubscribe --mca btl self,vader --mca btl_vader_single_copy_mechanism none"
-                          " --mca oob_tcp_if_include lo";
+                          " --mca oob_tcp_if_include lo --timeout 300";
     if (::geteuid() == 0) command += " --allow-run-as-root";
     if (!environment.empty()) command += " -x " + environment;
     return command + " " + shell_quoted(RADCORE_BINARY) + " " + arguments;
@@ -238,6 +238,42 @@ TEST_F(CohortMpi, KilledRankResumesWithoutDuplicates) {
   expect_same_store(actual, expected, "resumed");
   expect_no_duplicates(actual, "resumed");
   EXPECT_FALSE(fs::exists(shards));
+}
+
+TEST_F(CohortMpi, FailedRankKeepsOtherRanksRows) {
+  RADCORE_REQUIRE_MPI();
+  make_phantoms({1, 2, 3});
+  const fs::path manifest = write_phantom_cohort(12);
+  const fs::path reference_store = folder_ / "reference.h5";
+  ASSERT_EQ(run(cohort_arguments(manifest, reference_store, "--labels all")).status, 0);
+  const store_contents expected = read_store(reference_store.string());
+
+  // A folder in place of rank 1's temporary shard file makes its first commit fail, and rank 1 stops.
+  const fs::path store = folder_ / "features.h5";
+  const fs::path shards = store.string() + ".shards";
+  const fs::path blocker = shards / "rank-0001.h5.partial";
+  fs::create_directories(blocker);
+  testing::write_text(blocker / "file", "keeps the folder from being removed\n");
+  const testing::command_result failed =
+      run_command(mpirun(3, cohort_arguments(manifest, store, "--labels all --resume")));
+  EXPECT_EQ(failed.status, 1) << failed.err;
+  EXPECT_TRUE(contains(failed.err, "radcore: error: the distributed run failed (rank 1: ")) << failed.err;
+  EXPECT_TRUE(contains(failed.err, "the rows the ranks committed are kept in " + shards.string() +
+                                       "; fix the error and run it again with --resume"))
+      << failed.err;
+  EXPECT_FALSE(fs::exists(store));
+  EXPECT_FALSE(fs::exists(shards / "rank-0001.h5"));
+  const std::size_t kept = read_store((shards / "rank-0002.h5").string()).rows.size();
+  EXPECT_GT(kept, 0u) << "rank 2 committed no rows before the run ended";
+
+  fs::remove_all(blocker);
+  const testing::command_result resumed =
+      run_command(mpirun(3, cohort_arguments(manifest, store, "--labels all --resume")));
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_TRUE(contains(resumed.err, std::to_string(kept) + " ROIs already stored")) << resumed.err;
+  const store_contents actual = read_store(store.string());
+  expect_same_store(actual, expected, "resumed after a failed rank");
+  expect_no_duplicates(actual, "resumed after a failed rank");
 }
 
 TEST_F(CohortMpi, SingleProcessResumeMergesShards) {

@@ -446,7 +446,7 @@ int run_dispatcher_rank(const cohort_options& options, mpi_channel& channel, std
     const std::string failures = worker_failures(dispatch);
     if (!failures.empty()) {
       throw input_error("the distributed run failed (" + failures + "); the rows the ranks committed are kept in " +
-                        shard_folder(options.store_path) + ", so run it again with --resume to continue");
+                        shard_folder(options.store_path) + "; fix the error and run it again with --resume to continue");
     }
     const stored_rows merged = collect_stored_rows(options, cases, header);
     write_merged_store(options, header, merged);
