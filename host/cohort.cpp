@@ -452,7 +452,9 @@ void check_run_options(const cohort_options& options) {
 
 std::optional<std::vector<int>> labels_without_mask(const manifest_row& row, const cohort_options& options) {
   if (options.labels.mode == label_mode::listed) return options.labels.labels;
-  if (options.labels.mode == label_mode::manifest) return std::vector<int>{row.label.value_or(options.parameters.settings.label)};
+  if (options.labels.mode == label_mode::manifest) {
+    return std::vector<int>{row.label.value_or(options.parameters.settings.label)};
+  }
   return std::nullopt;
 }
 

@@ -61,8 +61,8 @@ std::vector<sourced_row> gather_rows(std::vector<file_rows>& files, bool first_i
         if (first_is_store && earlier->second == 0) continue;
         throw input_error(files[f].path + " and " + files[earlier->second].path + " both contain manifest row " +
                           std::to_string(key.first + 1) + ", label " + std::to_string(key.second) +
-                          ", so the shards do not come from one run; remove " + fs::path(files[f].path).parent_path().string() +
-                          " or pass --force to start over");
+                          ", so the shards do not come from one run; remove " +
+                          fs::path(files[f].path).parent_path().string() + " or pass --force to start over");
       }
       gathered.push_back({std::move(row), f});
     }
@@ -132,8 +132,8 @@ void write_merged_store(const cohort_options& options, const store_header& heade
   fs::remove_all(shard_folder(options.store_path));
 }
 
-stored_rows prepare_distributed_store(const cohort_options& options, const manifest& cases,
-                                      const store_header& header, std::ostream& log) {
+stored_rows prepare_distributed_store(const cohort_options& options, const manifest& cases, const store_header& header,
+                                      std::ostream& log) {
   const fs::path folder = fs::absolute(options.store_path).parent_path();
   if (!fs::is_directory(folder)) {
     throw input_error(options.store_path + ": folder " + folder.string() + " not found; create it first");
@@ -146,7 +146,8 @@ stored_rows prepare_distributed_store(const cohort_options& options, const manif
                         ": a feature store exists already; pass --resume to continue it or --force to replace it");
     }
     if (fs::exists(shards)) {
-      throw input_error(shards + ": shards of an unfinished distributed run exist; pass --resume to continue "
+      throw input_error(shards +
+                        ": shards of an unfinished distributed run exist; pass --resume to continue "
                         "them or --force to start over");
     }
   }
@@ -161,8 +162,8 @@ stored_rows prepare_distributed_store(const cohort_options& options, const manif
   if (options.resume) {
     stored = collect_stored_rows(options, cases, header);
     log << "radcore: resuming " << options.store_path << ": " << stored.rows.size() << " ROIs already stored ("
-        << stored.from_store << " in the store, " << stored.rows.size() - stored.from_store << " in "
-        << stored.shards << " shards)\n";
+        << stored.from_store << " in the store, " << stored.rows.size() - stored.from_store << " in " << stored.shards
+        << " shards)\n";
   }
   fs::create_directories(shards);
   return stored;
@@ -177,7 +178,8 @@ void absorb_shards(const cohort_options& options, const manifest& cases, const s
     return;
   }
   if (!options.resume) {
-    throw input_error(shards + ": shards of an unfinished distributed run exist; pass --resume to continue "
+    throw input_error(shards +
+                      ": shards of an unfinished distributed run exist; pass --resume to continue "
                       "them or --force to start over");
   }
   const stored_rows merged = collect_stored_rows(options, cases, header);

@@ -42,13 +42,13 @@ void write_merged_store(const cohort_options& options, const store_header& heade
 
 // Prepares a distributed run on rank 0: checks --resume and --force against the store and the shard
 // folder, removes the store and the shards for --force, creates the shard folder, and returns what
-// --resume finds already stored. Throws input_error as open_store does, and for shards left without --resume or --force.
-stored_rows prepare_distributed_store(const cohort_options& options, const manifest& cases,
-                                      const store_header& header, std::ostream& log);
+// --resume finds already stored. Throws input_error as open_store does, and for shards left without --resume or
+// --force.
+stored_rows prepare_distributed_store(const cohort_options& options, const manifest& cases, const store_header& header,
+                                      std::ostream& log);
 
 // For a single-process run: merges the shards that an unfinished distributed run left into the store
 // (with --resume), removes them (with --force), or throws input_error (with neither).
-void absorb_shards(const cohort_options& options, const manifest& cases, const store_header& header,
-                   std::ostream& log);
+void absorb_shards(const cohort_options& options, const manifest& cases, const store_header& header, std::ostream& log);
 
 }  // namespace radcore

@@ -1,7 +1,6 @@
 // Distributed cohort runs: `mpirun -np N radcore extract --cohort` on one machine gives the store of a
 // single-process run, a killed rank resumes without duplicates, and shards merge into one store.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstring>
@@ -28,12 +27,12 @@ const char* const mpiexec = RADCORE_MPIEXEC;
 
 // Skips the test with the reason when radcore is built without MPI, or fails it under CI=true, where
 // scripts/setup.sh installs Open MPI.
-#define RADCORE_REQUIRE_MPI()                                                                            \
-  do {                                                                                                    \
-    if (std::strlen(mpiexec) == 0) {                                                                      \
-      if (::radcore::testing::running_in_ci()) FAIL() << "radcore is built without MPI under CI";        \
+#define RADCORE_REQUIRE_MPI()                                                                               \
+  do {                                                                                                      \
+    if (std::strlen(mpiexec) == 0) {                                                                        \
+      if (::radcore::testing::running_in_ci()) FAIL() << "radcore is built without MPI under CI";           \
       GTEST_SKIP() << "radcore is built without MPI (install openmpi-bin and libopenmpi-dev, reconfigure)"; \
-    }                                                                                                     \
+    }                                                                                                       \
   } while (0)
 
 // Parameters of the equality run: every feature class of the original image, binWidth 25, with mask
@@ -118,7 +117,8 @@ void expect_no_duplicates(const store_contents& contents, const std::string& run
 
 std::size_t committed_rows(const fs::path& folder) {
   std::size_t rows = 0;
-  for (const fs::directory_entry& entry : fs::directory_iterator(folder)) rows += read_store(entry.path().string()).rows.size();
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder))
+    rows += read_store(entry.path().string()).rows.size();
   return rows;
 }
 
@@ -136,9 +136,8 @@ TEST_F(CohortMpi, LaunchWithoutMpiBuildIsRejected) {
   if (std::strlen(mpiexec) != 0) GTEST_SKIP() << "radcore is built with MPI, so a launch of several processes runs";
   make_phantoms({1});
   const fs::path manifest = write_manifest("manifest.csv", {1});
-  const testing::command_result result =
-      run_command("OMPI_COMM_WORLD_SIZE=2 '" + std::string(RADCORE_BINARY) + "' " +
-                  cohort_arguments(manifest, folder_ / "features.h5", ""));
+  const testing::command_result result = run_command("OMPI_COMM_WORLD_SIZE=2 '" + std::string(RADCORE_BINARY) + "' " +
+                                                     cohort_arguments(manifest, folder_ / "features.h5", ""));
   EXPECT_EQ(result.status, 1);
   EXPECT_TRUE(contains(result.err, "this radcore is built without MPI, but it was started as one of 2 processes"))
       << result.err;
@@ -228,8 +227,8 @@ TEST_F(CohortMpi, KilledRankResumesWithoutDuplicates) {
   const testing::command_result resumed =
       run_command(mpirun(2, cohort_arguments(manifest, store, "--labels all --resume")));
   ASSERT_EQ(resumed.status, 0) << resumed.err;
-  EXPECT_TRUE(contains(resumed.err, "resuming " + store.string() + ": " + std::to_string(committed) +
-                                        " ROIs already stored"))
+  EXPECT_TRUE(
+      contains(resumed.err, "resuming " + store.string() + ": " + std::to_string(committed) + " ROIs already stored"))
       << resumed.err;
   EXPECT_TRUE(contains(resumed.err, std::to_string(total_rois - committed) + " ROIs done, 0 failed, " +
                                         std::to_string(committed) + " already stored"))

@@ -46,7 +46,8 @@ class CohortShards : public testing::radcore_folder_test {
   }
 
   void write_store(const std::string& path, const std::vector<store_row>& rows,
-                   const std::vector<std::string>& columns = {"original_firstorder_Mean", "original_shape_Sphericity"}) {
+                   const std::vector<std::string>& columns = {"original_firstorder_Mean",
+                                                              "original_shape_Sphericity"}) {
     store_header header = header_;
     header.feature_names = columns;
     feature_store_writer::create(path, header, rows)->close();

@@ -2,6 +2,8 @@
 // one at a time to the ranks that ask, then merges their shards into the store. Ranks 1 to N-1 extract
 // the ROIs of the rows they get, with --jobs threads each, into their own shard. Feature values never
 // travel over MPI: each rank writes them to its shard, so a message per row is a few integers.
+#include "host/cohort_mpi.hpp"
+
 #include <mpi.h>
 #include <signal.h>
 
@@ -16,7 +18,6 @@
 #include <thread>
 #include <vector>
 
-#include "host/cohort_mpi.hpp"
 #include "host/cohort_pipeline.hpp"
 #include "host/cohort_shards.hpp"
 #include "host/version.hpp"
@@ -118,8 +119,9 @@ class mpi_session {
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
     if (provided < MPI_THREAD_FUNNELED) {
       MPI_Finalize();
-      throw input_error("the MPI library provides no thread support (MPI_THREAD_FUNNELED), which the extraction "
-                        "threads need; use an MPI built with thread support");
+      throw input_error(
+          "the MPI library provides no thread support (MPI_THREAD_FUNNELED), which the extraction "
+          "threads need; use an MPI built with thread support");
     }
   }
   ~mpi_session() { MPI_Finalize(); }
@@ -236,7 +238,8 @@ int run_worker_rank(const cohort_options& options, mpi_channel& channel, const r
       std::ostream discard(nullptr);
       store_start start = open_store(shard_options, cases, make_header(options, cases), discard);
       start.stored.clear();
-      for (std::size_t i = 1; i + 1 < setup.size(); i += 2) start.stored.emplace(setup[i], static_cast<int>(setup[i + 1]));
+      for (std::size_t i = 1; i + 1 < setup.size(); i += 2)
+        start.stored.emplace(setup[i], static_cast<int>(setup[i + 1]));
       cohort_progress progress(discard, progress_style::lines);
       pipeline_limits limits;
       limits.window = static_cast<std::size_t>(options.jobs) + 1;
@@ -274,7 +277,10 @@ class dispatcher {
  public:
   dispatcher(mpi_channel& channel, std::vector<std::int64_t> pending, cohort_progress& progress,
              std::int64_t expected_rois)
-      : channel_(channel), pending_(std::move(pending)), progress_(progress), expected_(expected_rois),
+      : channel_(channel),
+        pending_(std::move(pending)),
+        progress_(progress),
+        expected_(expected_rois),
         reports_(static_cast<std::size_t>(channel.size())) {}
 
   void run() {
@@ -386,11 +392,12 @@ cohort_summary summarise(const stored_rows& merged, const std::set<roi_key>& sto
 void log_traffic(const mpi_channel& channel, const dispatcher& dispatch, std::ostream& log) {
   const auto per_row = [](std::int64_t bytes, std::int64_t rows) {
     char text[32];
-    std::snprintf(text, sizeof text, "%.1f", static_cast<double>(bytes) / static_cast<double>(std::max<std::int64_t>(rows, 1)));
+    std::snprintf(text, sizeof text, "%.1f",
+                  static_cast<double>(bytes) / static_cast<double>(std::max<std::int64_t>(rows, 1)));
     return std::string(text);
   };
-  log << "radcore: MPI: " << channel.size() << " ranks (rank 0 dispatches, " << channel.size() - 1
-      << " extract), " << dispatch.rows_handed_out() << " rows handed out; bytes sent to the other ranks: rank 0 "
+  log << "radcore: MPI: " << channel.size() << " ranks (rank 0 dispatches, " << channel.size() - 1 << " extract), "
+      << dispatch.rows_handed_out() << " rows handed out; bytes sent to the other ranks: rank 0 "
       << channel.bytes_sent() << " (" << per_row(channel.bytes_sent(), dispatch.rows_handed_out()) << " per row)";
   for (int rank = 1; rank < channel.size(); ++rank) {
     const worker_report& report = dispatch.reports()[static_cast<std::size_t>(rank)];
@@ -398,7 +405,8 @@ void log_traffic(const mpi_channel& channel, const dispatcher& dispatch, std::os
     if (report.rows_handled == 0) {
       log << " (no rows)";
     } else {
-      log << " (" << per_row(report.bytes_sent, report.rows_handled) << " per row of its " << report.rows_handled << ")";
+      log << " (" << per_row(report.bytes_sent, report.rows_handled) << " per row of its " << report.rows_handled
+          << ")";
     }
   }
   log << '\n';
@@ -446,7 +454,8 @@ int run_dispatcher_rank(const cohort_options& options, mpi_channel& channel, std
     const std::string failures = worker_failures(dispatch);
     if (!failures.empty()) {
       throw input_error("the distributed run failed (" + failures + "); the rows the ranks committed are kept in " +
-                        shard_folder(options.store_path) + "; fix the error and run it again with --resume to continue");
+                        shard_folder(options.store_path) +
+                        "; fix the error and run it again with --resume to continue");
     }
     const stored_rows merged = collect_stored_rows(options, cases, header);
     write_merged_store(options, header, merged);
@@ -482,7 +491,8 @@ std::optional<int> run_cohort_if_distributed(const cohort_options& options, std:
   if (channel.size() == 1) {
     if (launch.processes == 0) return std::nullopt;  // a PMIx launch of one process
     throw input_error("radcore was started as one of " + std::to_string(launch.processes) + " processes (" +
-                      launch.variable + "), but MPI sees this process alone, so every process would write the "
+                      launch.variable +
+                      "), but MPI sees this process alone, so every process would write the "
                       "same store; start it with mpirun, or with srun --mpi=pmix under Slurm (docs/mpi.md)");
   }
   const rank_placement placement = place_rank();
