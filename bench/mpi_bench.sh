@@ -39,15 +39,17 @@ echo "mpi: $("$radcore" --version | sed -n 's/^mpi: //p'); $rois ROIs in $((rois
 
 run() {
   local ranks=$1 jobs=$2 name="np$1_jobs$2"
-  local start=$EPOCHREALTIME
-  mpirun -np "$ranks" "${mpirun_options[@]}" "$radcore" extract --cohort "$work/manifest.csv" \
-    -o "$work/$name.h5" --labels all --jobs "$jobs" --device cpu 2>"$work/$name.log"
-  local end=$EPOCHREALTIME
-  local summary traffic
+  # bash's time reports the wall time and the CPU time of mpirun and every rank it waited for.
+  local TIMEFORMAT='%R %U %S' times
+  times=$({ time mpirun -np "$ranks" "${mpirun_options[@]}" "$radcore" extract --cohort "$work/manifest.csv" \
+    -o "$work/$name.h5" --labels all --jobs "$jobs" --device cpu 2>"$work/$name.log"; } 2>&1)
+  local summary traffic wall cpu
   summary=$(grep 'cohort finished' "$work/$name.log" | sed 's/.*cohort finished: //; s/; features in.*//')
   traffic=$(grep 'radcore: MPI:' "$work/$name.log" | sed 's/.*bytes sent to the other ranks: //' || true)
-  printf '%s: -np %d --jobs %d: %s; mpirun wall %.2f s; load after: %s\n' "$name" "$ranks" "$jobs" "$summary" \
-    "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  read -r wall user system <<<"$times"
+  cpu=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')
+  echo "$name: -np $ranks --jobs $jobs: $summary; mpirun wall ${wall} s, CPU ${cpu} s; load after:" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
   if [[ -n $traffic ]]; then
     echo "  bytes sent: $traffic"
   fi
