@@ -238,8 +238,10 @@ int run_worker_rank(const cohort_options& options, mpi_channel& channel, const r
       std::ostream discard(nullptr);
       store_start start = open_store(shard_options, cases, make_header(options, cases), discard);
       start.stored.clear();
-      for (std::size_t i = 1; i + 1 < setup.size(); i += 2)
+      // setup is {status, manifest row, label, manifest row, label, ...}: the ROIs stored so far.
+      for (std::size_t i = 1; i + 1 < setup.size(); i += 2) {
         start.stored.emplace(setup[i], static_cast<int>(setup[i + 1]));
+      }
       cohort_progress progress(discard, progress_style::lines);
       pipeline_limits limits;
       limits.window = static_cast<std::size_t>(options.jobs) + 1;
