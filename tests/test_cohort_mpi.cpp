@@ -85,25 +85,10 @@ class CohortMpi : public testing::radcore_folder_test {
   }
 };
 
-// Checks that `actual` has the rows of `expected` in the same order, with bit-identical features.
+// Checks `actual` against `expected` row by row, naming the run in any failure.
 void expect_same_store(const store_contents& actual, const store_contents& expected, const std::string& run) {
-  EXPECT_EQ(actual.header.feature_names, expected.header.feature_names) << run;
-  EXPECT_EQ(actual.header.metadata_columns, expected.header.metadata_columns) << run;
-  EXPECT_EQ(actual.header.settings_sha1, expected.header.settings_sha1) << run;
-  ASSERT_EQ(actual.rows.size(), expected.rows.size()) << run;
-  for (std::size_t r = 0; r < expected.rows.size(); ++r) {
-    const store_row& a = actual.rows[r];
-    const store_row& e = expected.rows[r];
-    EXPECT_EQ(a.manifest_row, e.manifest_row) << run << ", row " << r;
-    EXPECT_EQ(a.label, e.label) << run << ", row " << r;
-    EXPECT_EQ(a.metadata, e.metadata) << run << ", row " << r;
-    EXPECT_EQ(a.status, e.status) << run << ", row " << r;
-    EXPECT_EQ(a.error, e.error) << run << ", row " << r;
-    EXPECT_EQ(a.backend, e.backend) << run << ", row " << r;
-    ASSERT_EQ(a.features.size(), e.features.size()) << run << ", row " << r;
-    EXPECT_EQ(std::memcmp(a.features.data(), e.features.data(), a.features.size() * sizeof(double)), 0)
-        << run << ", row " << r << ": features differ";
-  }
+  SCOPED_TRACE(run);
+  testing::expect_same_rows(actual, expected);
 }
 
 // Checks that no (manifest row, label) occurs twice among the rows.
