@@ -159,7 +159,9 @@ stored_rows prepare_distributed_store(const cohort_options& options, const manif
   }
 
   stored_rows stored;
-  if (options.resume) {
+  if (options.resume && !store_exists && !fs::exists(shards)) {
+    log << "radcore: no store or shards at " << options.store_path << " yet, so the run starts a new one\n";
+  } else if (options.resume) {
     stored = collect_stored_rows(options, cases, header);
     log << "radcore: resuming " << options.store_path << ": " << stored.rows.size() << " ROIs already stored ("
         << stored.from_store << " in the store, " << stored.rows.size() - stored.from_store << " in " << stored.shards
