@@ -247,14 +247,14 @@ TEST_F(CohortMpi, FailedRankKeepsOtherRanksRows) {
       << failed.err;
   EXPECT_FALSE(fs::exists(store));
   EXPECT_FALSE(fs::exists(shards / "rank-0001.h5"));
-  const std::size_t kept = read_store((shards / "rank-0002.h5").string()).rows.size();
-  EXPECT_GT(kept, 0u) << "rank 2 committed no rows before the run ended";
+  const std::size_t rank2_rows = read_store((shards / "rank-0002.h5").string()).rows.size();
+  EXPECT_GT(rank2_rows, 0u) << "rank 2 committed no rows before the run ended";
 
   fs::remove_all(blocker);
   const testing::command_result resumed =
       run_command(mpirun(3, cohort_arguments(manifest, store, "--labels all --resume")));
   ASSERT_EQ(resumed.status, 0) << resumed.err;
-  EXPECT_TRUE(contains(resumed.err, std::to_string(kept) + " ROIs already stored")) << resumed.err;
+  EXPECT_TRUE(contains(resumed.err, std::to_string(rank2_rows) + " ROIs already stored")) << resumed.err;
   const store_contents actual = read_store(store.string());
   expect_same_store(actual, expected, "resumed after a failed rank");
   expect_no_duplicates(actual, "resumed after a failed rank");
