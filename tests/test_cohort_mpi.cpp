@@ -182,6 +182,22 @@ TEST_F(CohortMpi, FailedRoiIsStoredWithExitTwo) {
   EXPECT_EQ(contents.rows[2].status, row_status::failed);
 }
 
+TEST_F(CohortMpi, RankWithoutRowsStillMerges) {
+  RADCORE_REQUIRE_MPI();
+  make_phantoms({1});
+  const fs::path manifest = write_manifest("manifest.csv", {1});
+  const fs::path reference_store = folder_ / "reference.h5";
+  ASSERT_EQ(run(cohort_arguments(manifest, reference_store, "--labels all")).status, 0);
+
+  // One row for two extracting ranks: one of them gets none and writes an empty shard.
+  const fs::path store = folder_ / "features.h5";
+  const testing::command_result result = run_command(mpirun(3, cohort_arguments(manifest, store, "--labels all")));
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_TRUE(contains(result.err, "1 rows handed out")) << result.err;
+  EXPECT_TRUE(contains(result.err, " (no rows)")) << result.err;
+  expect_same_store(read_store(store.string()), read_store(reference_store.string()), "one row, three ranks");
+}
+
 TEST_F(CohortMpi, KilledRankResumesWithoutDuplicates) {
   RADCORE_REQUIRE_MPI();
   make_phantoms({1, 2, 3});
