@@ -5,6 +5,7 @@
 #include "host/cohort_mpi.hpp"
 
 #include <mpi.h>
+#include <sched.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -170,6 +171,24 @@ std::string device_choice(const cohort_options& options, const rank_placement& p
          " would be this rank's, but cohort extraction does not use the CUDA backend yet";
 }
 
+// Returns the number of CPUs this process may run on, 0 when the kernel does not report them.
+int allowed_cpu_count() {
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  return sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 0;
+}
+
+// Warns when the launcher bound this rank to fewer CPUs than it starts threads. Open MPI's mpirun
+// binds each process to one core when it starts 2 or fewer (mpirun(1), Open MPI 4.1), and then
+// --jobs threads share that core.
+void warn_about_binding(const cohort_options& options, int rank, std::ostream& log) {
+  const int cpus = allowed_cpu_count();
+  if (cpus == 0 || cpus >= options.jobs) return;
+  log << "radcore: warning: rank " << rank << " is bound to " << cpus << (cpus == 1 ? " CPU" : " CPUs")
+      << ", fewer than its " << options.jobs << " extraction threads; start mpirun with --bind-to none, "
+      << "or with --map-by slot:PE=" << options.jobs << " to give each rank " << options.jobs << " cores\n";
+}
+
 commit_observer kill_hook(int rank) {
   const char* value = std::getenv(kill_hook_variable);
   int hook_rank = -1;
@@ -225,6 +244,7 @@ int run_worker_rank(const cohort_options& options, mpi_channel& channel, const r
 
   log << "radcore: rank " << channel.rank() << " of " << channel.size() << " on " << placement.host << " (local rank "
       << placement.local_rank << "): " << device_choice(options, placement) << '\n';
+  warn_about_binding(options, channel.rank(), log);
 
   dispatched_rows source(channel);
   std::int64_t finished = 0;
