@@ -58,13 +58,16 @@ class CohortMpi : public testing::radcore_folder_test {
   // Returns the command line that starts `radcore ARGUMENTS` as `ranks` processes of Open MPI's mpirun
   // on this machine only. The ranks talk over shared memory and the launcher over loopback. More ranks
   // than cores are allowed, and so is root, because CI containers run as root. A run that hangs is
-  // stopped after 300 s and fails its test. `environment` is NAME=VALUE to export to the ranks, or empty.
-  std::string mpirun(int ranks, const std::string& arguments, const std::string& environment = "") const {
+  // stopped after 300 s and fails its test. `environment` is NAME=VALUE to export to the ranks, or empty;
+  // `launcher_options` go to mpirun as they are.
+  std::string mpirun(int ranks, const std::string& arguments, const std::string& environment = "",
+                     const std::string& launcher_options = "") const {
     std::string command = shell_quoted(mpiexec) + " -np " + std::to_string(ranks) +
                           " --oversubscribe --mca btl self,vader --mca btl_vader_single_copy_mechanism none"
                           " --mca oob_tcp_if_include lo --timeout 300";
     if (::geteuid() == 0) command += " --allow-run-as-root";
     if (!environment.empty()) command += " -x " + environment;
+    if (!launcher_options.empty()) command += " " + launcher_options;
     return command + " " + shell_quoted(RADCORE_BINARY) + " " + arguments;
   }
 
@@ -196,6 +199,21 @@ TEST_F(CohortMpi, RankWithoutRowsStillMerges) {
   EXPECT_TRUE(contains(result.err, "1 rows handed out")) << result.err;
   EXPECT_TRUE(contains(result.err, " (no rows)")) << result.err;
   expect_same_store(read_store(store.string()), read_store(reference_store.string()), "one row, three ranks");
+}
+
+TEST_F(CohortMpi, RankBoundToOneCoreWarns) {
+  RADCORE_REQUIRE_MPI();
+  make_phantoms({1});
+  const fs::path manifest = write_manifest("manifest.csv", {1});
+  const fs::path store = folder_ / "features.h5";
+  const testing::command_result result =
+      run_command(mpirun(2, cohort_arguments(manifest, store, "--jobs 2"), "", "--bind-to core:overload-allowed"));
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_TRUE(contains(result.err, "radcore: rank 1 of 2 on ")) << result.err;
+  EXPECT_TRUE(contains(result.err, "CPU backend with 2 extraction threads")) << result.err;
+  EXPECT_TRUE(contains(result.err, "radcore: warning: rank 1 is bound to 1 CPU, fewer than its 2 extraction "
+                                   "threads; start mpirun with --bind-to none"))
+      << result.err;
 }
 
 TEST_F(CohortMpi, KilledRankResumesWithoutDuplicates) {
