@@ -184,9 +184,11 @@ int allowed_cpu_count() {
 void warn_about_binding(const cohort_options& options, int rank, std::ostream& log) {
   const int cpus = allowed_cpu_count();
   if (cpus == 0 || cpus >= options.jobs) return;
-  log << "radcore: warning: rank " << rank << " is bound to " << cpus << (cpus == 1 ? " CPU" : " CPUs")
-      << ", fewer than its " << options.jobs << " extraction threads; start mpirun with --bind-to none, "
-      << "or with --map-by slot:PE=" << options.jobs << " to give each rank " << options.jobs << " cores\n";
+  const std::string jobs = std::to_string(options.jobs);
+  log << "radcore: warning: rank " + std::to_string(rank) + " is bound to " + std::to_string(cpus) +
+             (cpus == 1 ? " CPU" : " CPUs") + ", fewer than its " + jobs +
+             " extraction threads; start mpirun with --bind-to none, or with --map-by slot:PE=" + jobs +
+             " to give each rank " + jobs + " cores\n";
 }
 
 commit_observer kill_hook(int rank) {
@@ -242,8 +244,10 @@ int run_worker_rank(const cohort_options& options, mpi_channel& channel, const r
   channel.broadcast(setup);
   if (setup.empty() || setup.front() != 0) return 1;  // the dispatcher reports why
 
-  log << "radcore: rank " << channel.rank() << " of " << channel.size() << " on " << placement.host << " (local rank "
-      << placement.local_rank << "): " << device_choice(options, placement) << '\n';
+  // One write per line, because the ranks share the launcher's standard error.
+  log << "radcore: rank " + std::to_string(channel.rank()) + " of " + std::to_string(channel.size()) + " on " +
+             placement.host + " (local rank " + std::to_string(placement.local_rank) +
+             "): " + device_choice(options, placement) + "\n";
   warn_about_binding(options, channel.rank(), log);
 
   dispatched_rows source(channel);
