@@ -320,7 +320,7 @@ class dispatcher {
         continue;
       }
       if (status.MPI_TAG == tag_request) {
-        answer_request(status.MPI_SOURCE);
+        reply_to_request(status.MPI_SOURCE);
       } else if (status.MPI_TAG == tag_finished) {
         record_report(status.MPI_SOURCE);
         --open_workers;
@@ -339,7 +339,7 @@ class dispatcher {
   std::int64_t rows_handed_out() const { return static_cast<std::int64_t>(next_); }
 
  private:
-  void answer_request(int source) {
+  void reply_to_request(int source) {
     std::int64_t counts[2] = {0, 0};
     MPI_Recv(counts, 2, MPI_INT64_T, source, tag_request, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     worker_report& report = reports_[static_cast<std::size_t>(source)];
@@ -381,8 +381,8 @@ class dispatcher {
   std::vector<worker_report> reports_;
 };
 
-// The rows to hand out: every row with an ROI not yet stored. Under --labels all the ROIs of a row are
-// known only from its mask, so such a row is handed out unless it has no ROI left by the other modes.
+// Returns the rows to hand out: every row with an ROI not yet stored. Under --labels all a row's ROIs
+// are known only from its mask, so every row is handed out and counts as one expected ROI.
 std::vector<std::int64_t> pending_rows(const manifest& cases, const cohort_options& options,
                                        const std::set<roi_key>& stored, std::int64_t& expected_rois) {
   std::vector<std::int64_t> rows;
