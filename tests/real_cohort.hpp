@@ -12,6 +12,24 @@
 
 namespace radcore::testing {
 
+// Parameters of the real-data tests: the study configuration (original and wavelet images, every class,
+// binWidth 25) with mask correction, because the sct_mt mask's origin differs from its image's by 2e-4 mm.
+inline const char* const real_data_parameters =
+    "imageType:\n"
+    "  Original: {}\n"
+    "  Wavelet: {}\n"
+    "featureClass:\n"
+    "  shape:\n"
+    "  firstorder:\n"
+    "  glcm:\n"
+    "  glrlm:\n"
+    "  glszm:\n"
+    "  gldm:\n"
+    "  ngtdm:\n"
+    "setting:\n"
+    "  binWidth: 25\n"
+    "  correctMask: true\n";
+
 // Writes the sct_t2 level labels into a zero mask on the grid of errsm30_full, at the block that
 // sct_t2 was cropped from ([180:240, 120:175, 0:52] in x, y, z).
 inline void write_errsm30_levels_mask(const std::filesystem::path& data, const std::filesystem::path& output) {

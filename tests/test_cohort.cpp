@@ -279,29 +279,11 @@ TEST_F(Cohort, InfoSummarisesStore) {
   EXPECT_TRUE(contains(missing.err, "absent.h5: feature store not found")) << missing.err;
 }
 
-// Parameters of the real-data test: the study configuration (original and wavelet images, every class,
-// binWidth 25) with mask correction, because the sct_mt mask's origin differs from its image's by 2e-4 mm.
-const char* const real_data_parameters =
-    "imageType:\n"
-    "  Original: {}\n"
-    "  Wavelet: {}\n"
-    "featureClass:\n"
-    "  shape:\n"
-    "  firstorder:\n"
-    "  glcm:\n"
-    "  glrlm:\n"
-    "  glszm:\n"
-    "  gldm:\n"
-    "  ngtdm:\n"
-    "setting:\n"
-    "  binWidth: 25\n"
-    "  correctMask: true\n";
-
 TEST_F(Cohort, RealDataRowsEqualSingleExtraction) {
   RADCORE_REQUIRE_SHARED("spine/sct_t2/t2.nii.gz");
   RADCORE_REQUIRE_SHARED("pyradiomics/brain1_image.nrrd");
   const fs::path parameters = folder_ / "params.yaml";
-  testing::write_text(parameters, real_data_parameters);
+  testing::write_text(parameters, testing::real_data_parameters);
   const fs::path manifest = testing::write_real_data_manifest(folder_);
 
   const fs::path store = folder_ / "features.h5";

@@ -35,24 +35,6 @@ const char* const mpiexec = RADCORE_MPIEXEC;
     }                                                                                                       \
   } while (0)
 
-// Parameters of the equality run: every feature class of the original image, binWidth 25, with mask
-// correction because the sct_mt mask's origin differs from its image's by 2e-4 mm. The wavelet bands
-// of the study configuration go through the same store and merge code, and would triple the test's time.
-const char* const mpi_parameters =
-    "imageType:\n"
-    "  Original: {}\n"
-    "featureClass:\n"
-    "  shape:\n"
-    "  firstorder:\n"
-    "  glcm:\n"
-    "  glrlm:\n"
-    "  glszm:\n"
-    "  gldm:\n"
-    "  ngtdm:\n"
-    "setting:\n"
-    "  binWidth: 25\n"
-    "  correctMask: true\n";
-
 class CohortMpi : public testing::radcore_folder_test {
  protected:
   // Returns the command line that starts `radcore ARGUMENTS` as `ranks` processes of Open MPI's mpirun
@@ -138,7 +120,7 @@ TEST_F(CohortMpi, RealDataRanksMatchSingleProcess) {
   RADCORE_REQUIRE_SHARED("pyradiomics/brain1_image.nrrd");
   const fs::path manifest = testing::write_real_data_manifest(folder_);
   const fs::path parameters = folder_ / "params.yaml";
-  testing::write_text(parameters, mpi_parameters);
+  testing::write_text(parameters, testing::real_data_parameters);
   const std::string settings = "-p " + shell_quoted(parameters);
 
   const fs::path single_store = folder_ / "single.h5";
@@ -146,6 +128,7 @@ TEST_F(CohortMpi, RealDataRanksMatchSingleProcess) {
   ASSERT_EQ(single.status, 0) << single.err;
   const store_contents expected = read_store(single_store.string());
   ASSERT_EQ(expected.rows.size(), 13u);
+  EXPECT_EQ(expected.header.feature_names.size(), 851u) << "the study configuration has 14 shape + 93 x 9 features";
   const testing::command_result single_export = run("export " + shell_quoted(single_store));
   ASSERT_EQ(single_export.status, 0) << single_export.err;
 
