@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 #include <set>
 #include <string>
 #include <utility>
@@ -148,6 +150,17 @@ TEST_F(CohortMpi, RealDataRanksMatchSingleProcess) {
     ASSERT_EQ(exported.status, 0) << exported.err;
     EXPECT_EQ(exported.out, single_export.out) << name << ": radcore export differs from the single-process store's";
   }
+
+  // h5py reads the merged store as one matrix and one row table, as docs/hdf5-layout.md shows.
+  if (std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") != 0) {
+    std::cout << "h5py check skipped: /usr/bin/python3 with h5py not found (scripts/setup.sh installs it)\n";
+    return;
+  }
+  const std::string script = "import h5py; f = h5py.File('" + (folder_ / "np3.h5").string() +
+                             "', 'r', swmr=True); print(f['features'].shape, f['rows/manifest_row'][()].tolist())";
+  const testing::command_result python = run_command("/usr/bin/python3 -c \"" + script + "\"");
+  EXPECT_EQ(python.status, 0) << python.err;
+  EXPECT_EQ(python.out, "(13, 851) [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]\n") << python.err;
 }
 
 TEST_F(CohortMpi, FailedRoiIsStoredWithExitTwo) {
