@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures distributed cohort extraction on this machine: ROIs per second with 1, 2 and 3 MPI ranks,
-# where rank 0 dispatches and the others extract with --jobs 1, then 2 ranks with --jobs 2 (bound to
-# one core, as mpirun binds 2 processes, and unbound). Prints the
+# where rank 0 dispatches and the others extract with --jobs 1. Then 2 ranks run with --jobs 2, first
+# bound to one core each (mpirun's default for 2 processes), then unbound. Prints the
 # bytes each rank sends to the others per manifest row, as the run summary counts them. The cohort is
 # generated phantoms with PyRadiomics' default parameters.
 # Usage: bench/mpi_bench.sh [RADCORE] [ROIS]   (defaults: build/radcore, 1000)

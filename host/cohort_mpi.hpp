@@ -14,8 +14,8 @@ namespace radcore {
 std::string mpi_build_description();
 
 // Runs the cohort over every process of an MPI launch (mpirun, mpiexec, srun) when this process is one
-// of several: rank 0 hands out manifest rows, writes the summary to `log` and merges the shards into
-// options.store_path; the other ranks extract. Returns this process's exit status (0, 2 when some ROIs
+// of several. Rank 0 hands out manifest rows, writes the summary to `log` and merges the shards into
+// options.store_path, and the other ranks extract. Returns this process's exit status (0, 2 when some ROIs
 // failed, 1 on a worker rank when the run failed), or nothing when the process was not launched as one
 // of several, so the caller runs the cohort alone. On rank 0, throws input_error as run_cohort does.
 std::optional<int> run_cohort_if_distributed(const cohort_options& options, std::ostream& log);

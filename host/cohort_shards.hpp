@@ -34,7 +34,8 @@ struct stored_rows {
 // other feature columns than the first successful row are stored as failed, as a single-process run
 // stores them. Throws input_error naming the file that cannot be read or does not match, or the ROI
 // that two shards both contain.
-// NOTE: every row is held in memory (about 7 KiB per ROI of 851 features), as a --resume holds its store.
+// NOTE: every row is kept in memory (about 7 KiB per ROI of 851 features), as a single-process --resume
+// keeps its store.
 stored_rows collect_stored_rows(const cohort_options& options, const manifest& cases, const store_header& header);
 
 // Writes `merged` into a new store at options.store_path (replacing any store there in one rename),
