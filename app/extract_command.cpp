@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "app/commands.hpp"
 #include "app/output_file.hpp"
 #include "host/cohort.hpp"
+#include "host/cohort_mpi.hpp"
 #include "host/extract.hpp"
 #include "host/version.hpp"
 #include "host/settings.hpp"
@@ -90,7 +92,8 @@ void check_device(const std::string& device) {
                                  : "--device cuda: the CUDA backend is not built into this radcore; use --device cpu "
                                    "or auto");
   }
-  if (device == "auto") {
+  // Under an MPI launch only the first process prints this, not every rank.
+  if (device == "auto" && detect_mpi_launch().rank == 0) {
     std::cerr << "radcore: cohort extraction runs on the CPU ("
               << (cuda_built ? "it does not use the CUDA backend yet" : "no CUDA backend is built") << ")\n";
   }
@@ -114,6 +117,8 @@ int run_cohort_extract(const extract_options& options) {
   cohort.force = options.force;
   cohort.device = options.device;
   cohort.progress = ::isatty(STDERR_FILENO) ? progress_style::bar : progress_style::lines;
+  // Under mpirun or srun with several processes the run is spread over them (host/mpi/).
+  if (const std::optional<int> status = run_cohort_if_distributed(cohort, std::cerr)) return *status;
   const cohort_summary summary = run_cohort(cohort, std::cerr);
   return summary.failed > 0 ? exit_some_rois_failed : 0;
 }

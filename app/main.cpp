@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/commands.hpp"
+#include "host/cohort_mpi.hpp"
 #include "host/version.hpp"
 #include "kernels/error.hpp"
 
@@ -24,6 +25,7 @@ void print_version() {
   std::cout << "backends:";
   for (const std::string& backend : radcore::built_backends()) std::cout << ' ' << backend;
   std::cout << "\n";
+  std::cout << "mpi: " << radcore::mpi_build_description() << "\n";
 }
 
 // Returns the help command for the subcommand given on the command line, or for radcore itself.
@@ -46,7 +48,7 @@ int report_error(std::string message, int status) {
 int main(int argc, char** argv) {
   CLI::App app("radcore: radiomics features with PyRadiomics 3.1.0's definitions", "radcore");
   bool show_version = false;
-  app.add_flag("--version", show_version, "Print the version, the git revision and the built backends");
+  app.add_flag("--version", show_version, "Print the version, the git revision, the built backends and the MPI library");
   app.require_subcommand(0, 1);
 
   std::vector<radcore::cli::subcommand> subcommands;

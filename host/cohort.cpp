@@ -17,7 +17,9 @@
 #include <thread>
 #include <utility>
 
+#include "host/cohort_pipeline.hpp"
 #include "host/cohort_progress.hpp"
+#include "host/cohort_shards.hpp"
 #include "host/extract.hpp"
 #include "host/version.hpp"
 #include "io/case_loader.hpp"
@@ -36,8 +38,6 @@ constexpr std::size_t batch_rows = 8;
 constexpr std::chrono::seconds batch_interval(2);
 constexpr std::size_t failures_logged = 100;
 const char* const cpu_backend = "cpu";
-
-using roi_key = std::pair<std::int64_t, int>;  // (manifest row, label)
 
 struct roi_task {
   std::int64_t sequence = 0;
@@ -63,6 +63,7 @@ struct pipeline_state {
   std::map<std::int64_t, roi_result> results;
   std::int64_t queued = 0;     // sequence numbers handed out
   std::int64_t taken = 0;      // results the writer has taken, in sequence order
+  std::int64_t failed = 0;     // of the taken results, those stored as failed
   std::int64_t rows_expanded = 0;
   bool producer_done = false;
   bool stopping = false;  // set when the writer failed
@@ -130,7 +131,8 @@ std::vector<int> labels_of_row(const manifest_row& row, const cohort_options& op
   return roi_labels_of_row(row, options.labels, options.parameters.settings, problem);
 }
 
-// Describes why an ROI's feature keys cannot go into the store's columns.
+}  // namespace
+
 std::string key_mismatch(const std::vector<std::string>& columns, const std::vector<std::string>& keys) {
   std::string reason = "its " + std::to_string(keys.size()) + " feature keys differ from the store's " +
                        std::to_string(columns.size()) + " columns, which the first successful ROI fixed";
@@ -143,16 +145,6 @@ std::string key_mismatch(const std::vector<std::string>& columns, const std::vec
   }
   return reason;
 }
-
-// The store as the run finds it: rows already written, the writer of a rebuilt store, or rows to carry
-// into a store not yet created because no ROI has succeeded so far.
-struct store_start {
-  store_header header;
-  std::unique_ptr<feature_store_writer> writer;
-  std::vector<store_row> carried;
-  std::set<roi_key> stored;
-  std::int64_t resumed = 0;
-};
 
 void check_resumable(const store_contents& contents, const manifest& cases, const store_header& header,
                      const std::string& path) {
@@ -217,11 +209,14 @@ store_start open_store(const cohort_options& options, const manifest& cases, con
   return start;
 }
 
+namespace {
+
 // The writer thread's side: orders results, checks feature keys, commits batches.
 class store_sink {
  public:
-  store_sink(const cohort_options& options, store_start& start, cohort_summary& summary)
-      : options_(options), start_(start), summary_(summary) {}
+  store_sink(const cohort_options& options, store_start& start, cohort_summary& summary,
+             const commit_observer& after_commit)
+      : options_(options), start_(start), summary_(summary), after_commit_(after_commit) {}
 
   void add(roi_result&& result) {
     store_row& row = result.row;
@@ -265,6 +260,7 @@ class store_sink {
                             std::make_move_iterator(batch_.end()));
     }
     batch_.clear();
+    if (after_commit_ && start_.writer) after_commit_(start_.writer->row_count());
   }
 
   // Commits the last batch and closes the store; a run where no ROI succeeded stores no feature columns.
@@ -281,6 +277,7 @@ class store_sink {
   const cohort_options& options_;
   store_start& start_;
   cohort_summary& summary_;
+  const commit_observer& after_commit_;
   std::vector<store_row> batch_;
   clock_type::time_point batch_started_;
 };
@@ -333,6 +330,10 @@ void run_writer(pipeline_state& state, store_sink& sink, cohort_progress& progre
       if (!ready.empty()) state.window_open.notify_all();
       for (roi_result& result : ready) sink.add(std::move(result));
       if (sink.batch_due()) sink.commit();
+      if (!ready.empty()) {
+        std::lock_guard<std::mutex> lock(state.mutex);
+        state.failed = sink.failed();
+      }
       progress.update(state.taken, sink.failed(), expected);
       if (finished) break;
     }
@@ -346,18 +347,32 @@ void run_writer(pipeline_state& state, store_sink& sink, cohort_progress& progre
   state.window_open.notify_all();
 }
 
-// Hands out the manifest's ROIs in order, skipping those already stored, within the window.
+// Hands out the ROIs of the rows `source` returns, skipping those already stored, within the window. A
+// row is requested only when the window has room, so rows wait at their source rather than here.
 void produce(pipeline_state& state, const manifest& cases, const cohort_options& options,
-             const std::set<roi_key>& stored, std::size_t window) {
-  for (const manifest_row& row : cases.rows) {
+             const std::set<roi_key>& stored, std::size_t window, row_source& source) {
+  const auto window_has_room = [&] {
+    return state.stopping || state.queued - state.taken < static_cast<std::int64_t>(window);
+  };
+  for (;;) {
+    std::int64_t finished = 0;
+    std::int64_t failed = 0;
+    {
+      std::unique_lock<std::mutex> lock(state.mutex);
+      state.window_open.wait(lock, window_has_room);
+      if (state.stopping) return;
+      finished = state.taken;
+      failed = state.failed;
+    }
+    const std::int64_t index = source.next_row(finished, failed);
+    if (index < 0) return;
+    const manifest_row& row = cases.rows.at(static_cast<std::size_t>(index));
     std::string problem;
     const std::vector<int> labels = labels_of_row(row, options, problem);
     for (const int label : labels) {
       if (stored.count({row.index, label}) > 0) continue;
       std::unique_lock<std::mutex> lock(state.mutex);
-      state.window_open.wait(lock, [&] {
-        return state.stopping || state.queued - state.taken < static_cast<std::int64_t>(window);
-      });
+      state.window_open.wait(lock, window_has_room);
       if (state.stopping) return;
       state.tasks.push_back({state.queued++, &row, label, problem});
       lock.unlock();
@@ -367,6 +382,19 @@ void produce(pipeline_state& state, const manifest& cases, const cohort_options&
     ++state.rows_expanded;
   }
 }
+
+// Every row of the manifest, in order.
+class manifest_order_source : public row_source {
+ public:
+  explicit manifest_order_source(std::int64_t rows) : rows_(rows) {}
+  std::int64_t next_row(std::int64_t, std::int64_t) override { return next_ < rows_ ? next_++ : -1; }
+
+ private:
+  std::int64_t rows_;
+  std::int64_t next_ = 0;
+};
+
+}  // namespace
 
 store_header make_header(const cohort_options& options, const manifest& cases) {
   store_header header;
@@ -401,8 +429,6 @@ void log_summary(const cohort_summary& summary, const cohort_options& options, s
   }
 }
 
-}  // namespace
-
 std::vector<int> roi_labels_of_row(const manifest_row& row, const label_request& request,
                                    const extraction_settings& settings, std::string& problem) {
   problem = row.problem;
@@ -424,38 +450,37 @@ std::vector<int> roi_labels_of_row(const manifest_row& row, const label_request&
   }
 }
 
-label_request parse_label_request(const std::string& text) {
-  label_request request;
-  if (text == "all") {
-    request.mode = label_mode::all;
-  } else {
-    request.mode = label_mode::listed;
-    request.labels = parse_label_list(text);
-  }
-  return request;
-}
-
-cohort_summary run_cohort(const cohort_options& options, std::ostream& log) {
+void check_run_options(const cohort_options& options) {
   if (options.resume && options.force) throw input_error("--resume and --force exclude each other; pass one of them");
   if (options.jobs < 1) throw input_error("--jobs: expected 1 or more worker threads, got " + std::to_string(options.jobs));
-  const clock_type::time_point start_time = clock_type::now();
-  const manifest cases = read_manifest(options.manifest_path);
-  store_start start = open_store(options, cases, make_header(options, cases), log);
+}
 
+std::optional<std::vector<int>> labels_without_mask(const manifest_row& row, const cohort_options& options) {
+  if (options.labels.mode == label_mode::listed) return options.labels.labels;
+  if (options.labels.mode == label_mode::manifest) {
+    return std::vector<int>{row.label.value_or(options.parameters.settings.label)};
+  }
+  return std::nullopt;
+}
+
+int label_rank(const label_request& labels, int label) {
+  if (labels.mode != label_mode::listed) return label;
+  const auto found = std::find(labels.labels.begin(), labels.labels.end(), label);
+  return static_cast<int>(found - labels.labels.begin());
+}
+
+cohort_summary run_pipeline(const cohort_options& options, const manifest& cases, store_start& start,
+                            row_source& source, const pipeline_limits& limits, cohort_progress& progress) {
   cohort_summary summary;
-  summary.resumed = start.resumed;
   pipeline_state state;
-  store_sink sink(options, start, summary);
-  cohort_progress progress(log, options.progress);
-  const std::size_t window = std::max<std::size_t>(16, 4 * static_cast<std::size_t>(options.jobs));
-
+  store_sink sink(options, start, summary, limits.after_commit);
   std::thread writer(run_writer, std::ref(state), std::ref(sink), std::ref(progress),
                      static_cast<std::int64_t>(cases.rows.size()));
   std::vector<std::thread> workers;
   for (int i = 0; i < options.jobs; ++i) workers.emplace_back(run_worker, std::ref(state), std::cref(options.parameters));
   std::exception_ptr producer_error;
   try {
-    produce(state, cases, options, start.stored, window);
+    produce(state, cases, options, start.stored, limits.window, source);
   } catch (...) {
     producer_error = std::current_exception();
   }
@@ -471,11 +496,38 @@ cohort_summary run_cohort(const cohort_options& options, std::ostream& log) {
   progress.finish();
   if (producer_error) std::rethrow_exception(producer_error);
   if (state.writer_error) std::rethrow_exception(state.writer_error);
-
-  summary.seconds = std::chrono::duration<double>(clock_type::now() - start_time).count();
   std::sort(summary.failures.begin(), summary.failures.end(), [](const cohort_failure& a, const cohort_failure& b) {
     return std::make_pair(a.manifest_row, a.label) < std::make_pair(b.manifest_row, b.label);
   });
+  return summary;
+}
+
+label_request parse_label_request(const std::string& text) {
+  label_request request;
+  if (text == "all") {
+    request.mode = label_mode::all;
+  } else {
+    request.mode = label_mode::listed;
+    request.labels = parse_label_list(text);
+  }
+  return request;
+}
+
+cohort_summary run_cohort(const cohort_options& options, std::ostream& log) {
+  check_run_options(options);
+  const clock_type::time_point start_time = clock_type::now();
+  const manifest cases = read_manifest(options.manifest_path);
+  const store_header header = make_header(options, cases);
+  absorb_shards(options, cases, header, log);
+  store_start start = open_store(options, cases, header, log);
+
+  cohort_progress progress(log, options.progress);
+  manifest_order_source source(static_cast<std::int64_t>(cases.rows.size()));
+  pipeline_limits limits;
+  limits.window = std::max<std::size_t>(16, 4 * static_cast<std::size_t>(options.jobs));
+  cohort_summary summary = run_pipeline(options, cases, start, source, limits, progress);
+  summary.resumed = start.resumed;
+  summary.seconds = std::chrono::duration<double>(clock_type::now() - start_time).count();
   log_summary(summary, options, log);
   return summary;
 }

@@ -24,6 +24,9 @@ namespace radcore {
 // example cudaErrorInsufficientDriver where no driver is installed) counts as no device.
 bool cuda_device_available();
 
+// Returns the number of CUDA devices visible to this process (after CUDA_VISIBLE_DEVICES), 0 on any error.
+int cuda_device_count();
+
 // Returns a one-line description of device 0 (name, compute capability, memory), or the reason why no
 // device is usable.
 std::string cuda_device_description();

@@ -18,6 +18,7 @@ packages=(
   libgtest-dev libgmock-dev   # tests
   libbenchmark-dev            # benchmarks
   libgdcm-tools               # silences missing-target warnings of ITK's GDCM CMake files
+  openmpi-bin libopenmpi-dev  # optional MPI build: one cohort over many processes (docs/mpi.md)
   zlib1g-dev
 )
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "io/csv.hpp"
+#include "io/feature_store.hpp"
 
 namespace radcore::testing {
 
@@ -52,9 +54,14 @@ class radcore_folder_test : public ::testing::Test {
 
   // Runs `radcore ARGUMENTS`, with standard output and standard error captured.
   command_result run(const std::string& arguments) const {
+    return run_command(std::string("'") + RADCORE_BINARY + "' " + arguments);
+  }
+
+  // Runs the shell command `command_line`, with standard output and standard error captured.
+  command_result run_command(const std::string& command_line) const {
     const std::filesystem::path out = folder_ / "stdout.txt";
     const std::filesystem::path err = folder_ / "stderr.txt";
-    const std::string command = std::string("'") + RADCORE_BINARY + "' " + arguments + " >" + shell_quoted(out) + " 2>" + shell_quoted(err);
+    const std::string command = command_line + " >" + shell_quoted(out) + " 2>" + shell_quoted(err);
     const int raw = std::system(command.c_str());
     command_result result;
     result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -91,5 +98,26 @@ class radcore_folder_test : public ::testing::Test {
 
 // Returns the CSV at `path` as a table; fails the test when it does not parse.
 inline csv_table read_table(const std::filesystem::path& path) { return parse_csv(read_text(path), path.string()); }
+
+// Checks that `actual` has the rows of `expected` in the same order, with bit-identical features.
+inline void expect_same_rows(const store_contents& actual, const store_contents& expected) {
+  EXPECT_EQ(actual.header.feature_names, expected.header.feature_names);
+  EXPECT_EQ(actual.header.metadata_columns, expected.header.metadata_columns);
+  EXPECT_EQ(actual.header.settings_sha1, expected.header.settings_sha1);
+  ASSERT_EQ(actual.rows.size(), expected.rows.size());
+  for (std::size_t r = 0; r < expected.rows.size(); ++r) {
+    const store_row& a = actual.rows[r];
+    const store_row& e = expected.rows[r];
+    EXPECT_EQ(a.manifest_row, e.manifest_row) << "row " << r;
+    EXPECT_EQ(a.label, e.label) << "row " << r;
+    EXPECT_EQ(a.metadata, e.metadata) << "row " << r;
+    EXPECT_EQ(a.status, e.status) << "row " << r;
+    EXPECT_EQ(a.error, e.error) << "row " << r;
+    EXPECT_EQ(a.backend, e.backend) << "row " << r;
+    ASSERT_EQ(a.features.size(), e.features.size()) << "row " << r;
+    EXPECT_EQ(std::memcmp(a.features.data(), e.features.data(), a.features.size() * sizeof(double)), 0)
+        << "row " << r << ": features differ";
+  }
+}
 
 }  // namespace radcore::testing

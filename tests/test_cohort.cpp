@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cohort_fixtures.hpp"
+#include "real_cohort.hpp"
 #include "io/feature_store.hpp"
 #include "io/image_reader.hpp"
 #include "test_data.hpp"
@@ -278,68 +279,12 @@ TEST_F(Cohort, InfoSummarisesStore) {
   EXPECT_TRUE(contains(missing.err, "absent.h5: feature store not found")) << missing.err;
 }
 
-// Parameters of the real-data test: the study configuration (original and wavelet images, every class,
-// binWidth 25) with mask correction, because the sct_mt mask's origin differs from its image's by 2e-4 mm.
-const char* const real_data_parameters =
-    "imageType:\n"
-    "  Original: {}\n"
-    "  Wavelet: {}\n"
-    "featureClass:\n"
-    "  shape:\n"
-    "  firstorder:\n"
-    "  glcm:\n"
-    "  glrlm:\n"
-    "  glszm:\n"
-    "  gldm:\n"
-    "  ngtdm:\n"
-    "setting:\n"
-    "  binWidth: 25\n"
-    "  correctMask: true\n";
-
-// Writes the sct_t2 level labels into a zero mask on the grid of errsm30_full, at the block that
-// sct_t2 was cropped from ([180:240, 120:175, 0:52] in x, y, z).
-void write_errsm30_levels_mask(const fs::path& data, const fs::path& output) {
-  volume mask = read_volume((data / "spine/errsm30_full/t2.nii.gz").string());
-  const volume levels = read_volume((data / "spine/sct_t2/t2_seg-manual_labeled.nii.gz").string());
-  std::fill(mask.values.begin(), mask.values.end(), 0.0);
-  const std::array<int, 3> offset = {180, 120, 0};
-  for (int z = 0; z < levels.size[2]; ++z) {
-    for (int y = 0; y < levels.size[1]; ++y) {
-      for (int x = 0; x < levels.size[0]; ++x) {
-        const std::size_t from = (static_cast<std::size_t>(z) * levels.size[1] + y) * levels.size[0] + x;
-        const std::size_t to = (static_cast<std::size_t>(z + offset[2]) * mask.size[1] + y + offset[1]) * mask.size[0] +
-                               x + offset[0];
-        mask.values[to] = levels.values[from];
-      }
-    }
-  }
-  write_volume(mask, output.string());
-}
-
 TEST_F(Cohort, RealDataRowsEqualSingleExtraction) {
   RADCORE_REQUIRE_SHARED("spine/sct_t2/t2.nii.gz");
   RADCORE_REQUIRE_SHARED("pyradiomics/brain1_image.nrrd");
-  const fs::path data = fs::absolute(testing::shared_data_dir());
-  const fs::path levels_mask = folder_ / "errsm30_levels.nii.gz";
-  write_errsm30_levels_mask(data, levels_mask);
   const fs::path parameters = folder_ / "params.yaml";
-  testing::write_text(parameters, real_data_parameters);
-
-  std::string text = "ID,Image,Mask,Label\n";
-  const auto add = [&](const std::string& id, const fs::path& image, const fs::path& mask, int label) {
-    text += id + "," + image.string() + "," + mask.string() + "," + std::to_string(label) + "\n";
-  };
-  for (const int level : {2, 3, 4, 5}) {
-    add("sct_t2", data / "spine/sct_t2/t2.nii.gz", data / "spine/sct_t2/t2_seg-manual_labeled.nii.gz", level);
-  }
-  add("sct_t1", data / "spine/sct_t1/t1w.nii.gz", data / "spine/sct_t1/t1w_seg-manual.nii.gz", 1);
-  add("sct_t2s", data / "spine/sct_t2s/t2s.nii.gz", data / "spine/sct_t2s/t2s_seg.nii.gz", 1);
-  add("sct_mt", data / "spine/sct_mt/mt1.nii.gz", data / "spine/sct_mt/mt1_seg.nii.gz", 1);
-  add("brain1", data / "pyradiomics/brain1_image.nrrd", data / "pyradiomics/brain1_label.nrrd", 1);
-  add("breast1", data / "pyradiomics/breast1_image.nrrd", data / "pyradiomics/breast1_label.nrrd", 1);
-  for (const int level : {2, 3, 4, 5}) add("errsm30_full", data / "spine/errsm30_full/t2.nii.gz", levels_mask, level);
-  const fs::path manifest = folder_ / "manifest.csv";
-  testing::write_text(manifest, text);
+  testing::write_text(parameters, testing::real_data_parameters);
+  const fs::path manifest = testing::write_real_data_manifest(folder_);
 
   const fs::path store = folder_ / "features.h5";
   const std::string settings = "-p " + shell_quoted(parameters);

@@ -66,26 +66,6 @@ class KillResume : public testing::radcore_folder_test {
   }
 };
 
-void expect_same_rows(const store_contents& actual, const store_contents& expected) {
-  EXPECT_EQ(actual.header.feature_names, expected.header.feature_names);
-  EXPECT_EQ(actual.header.metadata_columns, expected.header.metadata_columns);
-  EXPECT_EQ(actual.header.settings_sha1, expected.header.settings_sha1);
-  ASSERT_EQ(actual.rows.size(), expected.rows.size());
-  for (std::size_t r = 0; r < expected.rows.size(); ++r) {
-    const store_row& a = actual.rows[r];
-    const store_row& e = expected.rows[r];
-    EXPECT_EQ(a.manifest_row, e.manifest_row) << "row " << r;
-    EXPECT_EQ(a.label, e.label) << "row " << r;
-    EXPECT_EQ(a.metadata, e.metadata) << "row " << r;
-    EXPECT_EQ(a.status, e.status) << "row " << r;
-    EXPECT_EQ(a.error, e.error) << "row " << r;
-    EXPECT_EQ(a.backend, e.backend) << "row " << r;
-    ASSERT_EQ(a.features.size(), e.features.size()) << "row " << r;
-    EXPECT_EQ(std::memcmp(a.features.data(), e.features.data(), a.features.size() * sizeof(double)), 0)
-        << "row " << r << ": features differ";
-  }
-}
-
 TEST_F(KillResume, KilledRunsResumeToUninterruptedResult) {
   make_phantoms({1, 2, 3});
   const fs::path manifest = write_cohort(40);
@@ -136,7 +116,7 @@ TEST_F(KillResume, KilledRunsResumeToUninterruptedResult) {
   const testing::command_result resumed = run("extract --cohort " + shell_quoted(manifest) + " -o " + shell_quoted(store) +
                                               " --labels all --jobs 2 --resume");
   ASSERT_EQ(resumed.status, 0) << resumed.err;
-  expect_same_rows(read_store(store.string()), expected);
+  testing::expect_same_rows(read_store(store.string()), expected);
   EXPECT_FALSE(fs::exists(store.string() + ".partial"));
 }
 

@@ -18,6 +18,15 @@ bool cuda_device_available() {
   return count > 0;
 }
 
+int cuda_device_count() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    cudaGetLastError();
+    return 0;
+  }
+  return count;
+}
+
 std::string cuda_device_description() {
   int count = 0;
   const cudaError_t result = cudaGetDeviceCount(&count);
