@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "host/image_types.hpp"
 #include "io/csv.hpp"
 #include "io/image_reader.hpp"
+#include "io/sha1.hpp"
 #include "kernels/error.hpp"
 #include "kernels/lbp3d.hpp"
 #include "tests/npy.hpp"
@@ -64,77 +67,6 @@ TEST(Lbp3d, HarmonicsMatchScipy) {
 
 // --- voxel values against getLBP3DImage ------------------------------------------------------------------
 
-struct voxel_case {
-  std::string name;    // the .npy file under reference/lbp/lbp3d_voxels/
-  std::string image;   // under ../shared/data, or under tests/reference when `committed`
-  std::string mask;
-  bool committed = false;
-  lbp3d_options options;
-  bool bitwise = true;  // the options have tabulated harmonics
-};
-
-void PrintTo(const voxel_case& c, std::ostream* out) { *out << c.name; }
-
-class Lbp3dVoxels : public ::testing::TestWithParam<voxel_case> {};
-
-// Where radcore computes the harmonics itself (radius other than 1) they differ from scipy's in the last bits,
-// and so do the pattern norms. The samples, patterns and kurtosis follow scipy's arithmetic. 1e-12 relative
-// (absolute below 1) leaves room for the harmonics alone.
-TEST_P(Lbp3dVoxels, ValuesMatchPyRadiomics) {
-  const voxel_case& c = GetParam();
-  std::string image_path;
-  std::string mask_path;
-  if (c.committed) {
-    image_path = testing::test_resource(c.image).string();
-    mask_path = testing::test_resource(c.mask).string();
-  } else {
-    RADCORE_REQUIRE_SHARED(c.image);
-    image_path = (testing::shared_data_dir() / c.image).string();
-    mask_path = (testing::shared_data_dir() / c.mask).string();
-  }
-  const volume image = read_volume(image_path);
-  const volume mask = read_volume(mask_path);
-  std::vector<std::uint8_t> inside(mask.values.size());
-  for (std::size_t i = 0; i < inside.size(); ++i) inside[i] = mask.values[i] == 1 ? 1 : 0;
-  const std::vector<std::vector<double>> images = lbp3d_filter(image.values, image.size, inside, image.pixel_type, c.options);
-
-  const testing::npy_array reference =
-      testing::read_npy(testing::test_resource("reference/lbp/lbp3d_voxels/" + c.name + ".npy").string());
-  ASSERT_EQ(reference.shape.size(), 2u);
-  ASSERT_EQ(reference.shape[1], images.size());
-  std::size_t row = 0;
-  std::size_t nan_count = 0;
-  std::size_t not_bitwise = 0;
-  double max_relative = 0;
-  for (std::size_t voxel = 0; voxel < inside.size(); ++voxel) {
-    if (inside[voxel] == 0) continue;
-    ASSERT_LT(row, reference.shape[0]);
-    for (std::size_t column = 0; column < images.size(); ++column) {
-      const double expected = reference.values[row * images.size() + column];
-      const double actual = images[column][voxel];
-      if (std::isnan(expected)) {
-        EXPECT_TRUE(std::isnan(actual)) << "voxel " << voxel << " image " << column;
-        ++nan_count;
-        continue;
-      }
-      if (actual != expected) ++not_bitwise;
-      const double scale = std::max(1.0, std::abs(expected));
-      max_relative = std::max(max_relative, std::abs(actual - expected) / scale);
-      EXPECT_NEAR(actual, expected, 1e-12 * scale) << "voxel " << voxel << " image " << column;
-    }
-    ++row;
-  }
-  EXPECT_EQ(row, reference.shape[0]);
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3e", max_relative);
-  ::testing::Test::RecordProperty("max_relative_difference", text);
-  ::testing::Test::RecordProperty("values_not_bitwise_equal", std::to_string(not_bitwise));
-  // With scipy's own harmonics (radius 1, at most 2 subdivisions and 4 levels) every step follows scipy's
-  // arithmetic, so the values are equal bit for bit.
-  if (c.bitwise) EXPECT_EQ(not_bitwise, 0u);
-  ::testing::Test::RecordProperty("nan_values", std::to_string(nan_count));
-}
-
 lbp3d_options make_options(int levels, int subdivision, double radius) {
   lbp3d_options options;
   options.levels = levels;
@@ -143,24 +75,149 @@ lbp3d_options make_options(int levels, int subdivision, double radius) {
   return options;
 }
 
-std::vector<voxel_case> voxel_cases() {
-  const std::string brain_image = "pyradiomics/brain1_image.nrrd";
-  const std::string brain_mask = "pyradiomics/brain1_label.nrrd";
-  std::vector<voxel_case> cases{
-      {"brain1_default", brain_image, brain_mask, false, make_options(2, 1, 1.0)},
-      {"brain1_levels3_subdivision2_radius1_5", brain_image, brain_mask, false, make_options(3, 2, 1.5), false},
-      {"brain1_subdivision0_radius2", brain_image, brain_mask, false, make_options(2, 0, 2.0), false},
-      {"sct_t2s_default", "spine/sct_t2s/t2s.nii.gz", "spine/sct_t2s/t2s_seg.nii.gz", false, make_options(2, 1, 1.0)},
-  };
-  for (const char* name : {"border_int16", "border_float32", "border_float64", "border_uint8_flat"}) {
-    const std::string folder = std::string("reference/lbp/lbp3d_volumes/") + name;
-    cases.push_back({name, folder + "_image.nrrd", folder + "_mask.nrrd", true, make_options(2, 1, 1.0)});
+// Returns the LBP3D images of a case at its ROI voxels (label 1), one vector per image in numpy.where order.
+std::vector<std::vector<double>> roi_images(const std::string& image_path, const std::string& mask_path,
+                                            const lbp3d_options& options) {
+  const volume image = read_volume(image_path);
+  const volume mask = read_volume(mask_path);
+  std::vector<std::uint8_t> inside(mask.values.size());
+  for (std::size_t i = 0; i < inside.size(); ++i) inside[i] = mask.values[i] == 1 ? 1 : 0;
+  const std::vector<std::vector<double>> images = lbp3d_filter(image.values, image.size, inside, image.pixel_type, options);
+  std::vector<std::vector<double>> at_roi(images.size());
+  for (std::size_t column = 0; column < images.size(); ++column) {
+    for (std::size_t voxel = 0; voxel < inside.size(); ++voxel) {
+      if (inside[voxel] != 0) at_roi[column].push_back(images[column][voxel]);
+    }
   }
-  return cases;
+  return at_roi;
 }
 
-INSTANTIATE_TEST_SUITE_P(PyRadiomics, Lbp3dVoxels, ::testing::ValuesIn(voxel_cases()),
-                         [](const ::testing::TestParamInfo<voxel_case>& info) { return info.param.name; });
+std::string scientific(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3e", value);
+  return text;
+}
+
+// The seeded border volumes are radcore's own, so their reference images are stored whole: every voxel
+// must be bitwise equal, NaN where scipy's kurtosis gives NaN.
+class Lbp3dBorderVoxels : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Lbp3dBorderVoxels, ValuesMatchPyRadiomicsBitwise) {
+  const std::string folder = "reference/lbp/lbp3d_volumes/" + GetParam();
+  const std::vector<std::vector<double>> images =
+      roi_images(testing::test_resource(folder + "_image.nrrd").string(), testing::test_resource(folder + "_mask.nrrd").string(),
+                 make_options(2, 1, 1.0));
+  const testing::npy_array reference =
+      testing::read_npy(testing::test_resource("reference/lbp/lbp3d_voxels/" + GetParam() + ".npy").string());
+  ASSERT_EQ(reference.shape.size(), 2u);
+  ASSERT_EQ(reference.shape[1], images.size());
+  std::size_t nan_count = 0;
+  for (std::size_t column = 0; column < images.size(); ++column) {
+    ASSERT_EQ(images[column].size(), reference.shape[0]);
+    for (std::size_t row = 0; row < reference.shape[0]; ++row) {
+      const double expected = reference.values[row * images.size() + column];
+      const double actual = images[column][row];
+      if (std::isnan(expected)) {
+        EXPECT_TRUE(std::isnan(actual)) << "row " << row << " image " << column;
+        ++nan_count;
+      } else {
+        EXPECT_EQ(actual, expected) << "row " << row << " image " << column;
+      }
+    }
+  }
+  ::testing::Test::RecordProperty("nan_values", std::to_string(nan_count));
+}
+
+INSTANTIATE_TEST_SUITE_P(PyRadiomics, Lbp3dBorderVoxels,
+                         ::testing::Values("border_int16", "border_float32", "border_float64", "border_uint8_flat"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+struct shared_case {
+  std::string name;  // the case column of lbp3d_voxels.csv
+  std::string image;
+  std::string mask;
+  lbp3d_options options;
+  bool bitwise = true;  // the options have tabulated harmonics
+};
+
+void PrintTo(const shared_case& c, std::ostream* out) { *out << c.name; }
+
+class Lbp3dSharedVoxels : public ::testing::TestWithParam<shared_case> {};
+
+// Images of the shared cases are not committed. With scipy's own harmonics (radius 1, at most 2
+// subdivisions and 4 levels) every step follows scipy's arithmetic, so the SHA-1 of the values must match.
+// Where radcore computes the harmonics itself (radius other than 1) they differ from scipy's in the last
+// bits, and so do the pattern norms. There the sums, extremes and sampled values are compared within 1e-12
+// relative, which leaves room for that alone.
+TEST_P(Lbp3dSharedVoxels, ValuesMatchPyRadiomics) {
+  const shared_case& c = GetParam();
+  RADCORE_REQUIRE_SHARED(c.image);
+  const std::vector<std::vector<double>> images = roi_images((testing::shared_data_dir() / c.image).string(),
+                                                             (testing::shared_data_dir() / c.mask).string(), c.options);
+  const csv_table reference = read_csv_file(testing::test_resource("reference/lbp/lbp3d_voxels.csv").string());
+  std::size_t column = 0;
+  double max_relative = 0;
+  for (std::size_t r = 0; r < reference.rows.size(); ++r) {
+    if (testing::reference_value(reference, r, "case") != c.name) continue;
+    ASSERT_LT(column, images.size());
+    const std::vector<double>& values = images[column];
+    SCOPED_TRACE(testing::reference_value(reference, r, "image"));
+    ASSERT_EQ(values.size(), std::size_t(std::atoll(testing::reference_value(reference, r, "count").c_str())));
+    const auto number = [&](const char* name) {
+      return std::strtod(testing::reference_value(reference, r, name).c_str(), nullptr);
+    };
+    const auto expect_close = [&](double actual, double expected, const std::string& what) {
+      const double scale = std::max(1.0, std::abs(expected));
+      max_relative = std::max(max_relative, std::abs(actual - expected) / scale);
+      EXPECT_NEAR(actual, expected, 1e-12 * scale) << what;
+    };
+    double sum = 0;
+    double minimum = std::numeric_limits<double>::infinity();
+    double maximum = -std::numeric_limits<double>::infinity();
+    std::size_t nan_count = 0;
+    for (double value : values) {
+      if (std::isnan(value)) {
+        ++nan_count;
+        continue;
+      }
+      sum += value;
+      minimum = std::min(minimum, value);
+      maximum = std::max(maximum, value);
+    }
+    EXPECT_EQ(nan_count, std::size_t(number("nan_count")));
+    expect_close(sum, number("sum"), "sum");
+    expect_close(minimum, number("minimum"), "minimum");
+    expect_close(maximum, number("maximum"), "maximum");
+    std::istringstream rows(testing::reference_value(reference, r, "sampled_rows"));
+    std::istringstream samples(testing::reference_value(reference, r, "sampled_values"));
+    std::size_t row = 0;
+    std::string sample;
+    while (rows >> row && samples >> sample) {
+      ASSERT_LT(row, values.size());
+      expect_close(values[row], std::strtod(sample.c_str(), nullptr), "row " + std::to_string(row));
+    }
+    if (c.bitwise) {
+      EXPECT_EQ(sha1_hex(values.data(), values.size() * sizeof(double)), testing::reference_value(reference, r, "sha1"));
+    }
+    ++column;
+  }
+  EXPECT_EQ(column, images.size());
+  ::testing::Test::RecordProperty("max_relative_difference", scientific(max_relative));
+}
+
+std::vector<shared_case> shared_cases() {
+  const std::string brain_image = "pyradiomics/brain1_image.nrrd";
+  const std::string brain_mask = "pyradiomics/brain1_label.nrrd";
+  return {
+      {"brain1_default", brain_image, brain_mask, make_options(2, 1, 1.0), true},
+      {"brain1_levels3_subdivision2_radius1_5", brain_image, brain_mask, make_options(3, 2, 1.5), false},
+      {"brain1_subdivision0_radius2", brain_image, brain_mask, make_options(2, 0, 2.0), false},
+      {"sct_t2s_default", "spine/sct_t2s/t2s.nii.gz", "spine/sct_t2s/t2s_seg.nii.gz", make_options(2, 1, 1.0), true},
+  };
+}
+
+INSTANTIATE_TEST_SUITE_P(PyRadiomics, Lbp3dSharedVoxels, ::testing::ValuesIn(shared_cases()),
+                         [](const ::testing::TestParamInfo<shared_case>& info) { return info.param.name; });
 
 // --- features against PyRadiomics ------------------------------------------------------------------------
 

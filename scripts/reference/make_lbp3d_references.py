@@ -12,15 +12,18 @@ Outputs:
   radius 1.
 - tests/reference/lbp/lbp3d_harmonics.csv: scipy.special.sph_harm(m, n, theta, phi) at those vertices for
   0 to 2 subdivisions and n up to 3, with theta and phi computed and passed as getLBP3DImage passes them.
-- tests/reference/lbp/lbp3d_voxels/<case>.npy: getLBP3DImage's images at the ROI voxels, one column per
-  image (lbp-3D-m1, ..., lbp-3D-k), rows in numpy.where order of the mask. Cases are brain1 with the default
-  and with other settings, sct_t2s (float32) and small seeded volumes whose ROIs touch the image border
-  (written to tests/reference/lbp/lbp3d_volumes/).
+- tests/reference/lbp/lbp3d_voxels/<case>.npy: getLBP3DImage's images at the ROI voxels of small seeded
+  volumes whose ROIs touch the image border (written to tests/reference/lbp/lbp3d_volumes/), one column per
+  image (lbp-3D-m1, ..., lbp-3D-k), rows in numpy.where order of the mask.
+- tests/reference/lbp/lbp3d_voxels.csv: for brain1 with the default and with other settings and for
+  sct_t2s (float32), digests, sums and sampled values of the same images, so that no image of the shared
+  data is committed.
 - tests/reference/lbp/<case>_lbp3d.csv and params/lbp3d.yaml: PyRadiomics features of `LBP3D` with
   binWidth 0.5, every class, in the format of tests/reference/image_types/.
 """
 
 import argparse
+import hashlib
 import logging
 import sys
 import warnings
@@ -180,19 +183,44 @@ def write_synthetic_volumes():
     return cases
 
 
-def write_voxels(cases):
-    """Write getLBP3DImage's images at the ROI voxels of each case as .npy files."""
+SAMPLED_ROWS = 12
+
+
+def write_voxels(shared_cases, synthetic_cases):
+    """Write getLBP3DImage's images at the ROI voxels of each case.
+
+    The seeded volumes are radcore's own, so their values are stored whole as .npy files. Images of the
+    shared cases are not committed: lbp3d_voxels.csv keeps, per case and image, the SHA-1 of the float64
+    values in numpy.where order, their count, NaN count, sum, minimum and maximum, and the values of
+    SAMPLED_ROWS evenly spaced rows.
+    """
     folder = OUTPUT / "lbp3d_voxels"
     folder.mkdir(parents=True, exist_ok=True)
-    for name, image_path, mask_path, label, settings in cases:
-        image = sitk.ReadImage(str(image_path))
-        mask = sitk.ReadImage(str(mask_path))
-        inside = sitk.GetArrayFromImage(mask) == label
-        columns = []
-        for result, image_name, _ in imageoperations.getLBP3DImage(image, mask, label=label, **settings):
-            columns.append(sitk.GetArrayFromImage(result)[inside])
-            log.info("%s: %s, %d NaN of %d voxels", name, image_name, numpy.isnan(columns[-1]).sum(), inside.sum())
-        numpy.save(folder / f"{name}.npy", numpy.stack(columns, axis=1))
+    rows = []
+    for kind, cases in (("shared", shared_cases), ("synthetic", synthetic_cases)):
+        for name, image_path, mask_path, label, settings in cases:
+            image = sitk.ReadImage(str(image_path))
+            mask = sitk.ReadImage(str(mask_path))
+            inside = sitk.GetArrayFromImage(mask) == label
+            columns = []
+            for result, image_name, _ in imageoperations.getLBP3DImage(image, mask, label=label, **settings):
+                values = numpy.ascontiguousarray(sitk.GetArrayFromImage(result)[inside], dtype=numpy.float64)
+                columns.append(values)
+                log.info("%s: %s, %d NaN of %d voxels", name, image_name, numpy.isnan(values).sum(), inside.sum())
+                if kind == "shared":
+                    finite = values[~numpy.isnan(values)]
+                    sampled = numpy.linspace(0, len(values) - 1, SAMPLED_ROWS).astype(int)
+                    rows.append({
+                        "case": name, "image": image_name, "sha1": hashlib.sha1(values.tobytes()).hexdigest(),
+                        "count": len(values), "nan_count": int(numpy.isnan(values).sum()),
+                        "sum": repr(float(finite.sum())), "minimum": repr(float(finite.min())),
+                        "maximum": repr(float(finite.max())),
+                        "sampled_rows": " ".join(str(i) for i in sampled),
+                        "sampled_values": " ".join(repr(float(values[i])) for i in sampled),
+                    })
+            if kind == "synthetic":
+                numpy.save(folder / f"{name}.npy", numpy.stack(columns, axis=1))
+    write_csv(OUTPUT / "lbp3d_voxels.csv", rows)
 
 
 def write_feature_references(shared):
@@ -232,7 +260,7 @@ def main():
     write_harmonics()
     shared_cases = [(name, arguments.shared / image, arguments.shared / mask, label, settings)
                     for name, image, mask, label, settings in VOXEL_CASES]
-    write_voxels(shared_cases + write_synthetic_volumes())
+    write_voxels(shared_cases, write_synthetic_volumes())
     write_feature_references(arguments.shared)
     return 0
 
