@@ -242,7 +242,10 @@ int run_worker_rank(const cohort_options& options, mpi_channel& channel, const r
   }
   std::vector<std::int64_t> setup;
   channel.broadcast(setup);
-  if (setup.empty() || setup.front() != 0) return 1;  // the dispatcher reports why
+  // The dispatcher failed to set the run up and reports why, then exits with 1, which makes mpirun's status
+  // 1. This rank exits with 0: a non-zero status here could make mpirun end the job before the dispatcher
+  // has written its message.
+  if (setup.empty() || setup.front() != 0) return 0;
 
   // One write per line, because the ranks share the launcher's standard error.
   log << "radcore: rank " + std::to_string(channel.rank()) + " of " + std::to_string(channel.size()) + " on " +
@@ -283,9 +286,12 @@ int run_worker_rank(const cohort_options& options, mpi_channel& channel, const r
                                                 failed, source.rows_handled()};
   channel.send(report, finished_fields, dispatcher_rank, tag_finished);
   if (!failure.empty()) channel.send_text(failure, dispatcher_rank, tag_failure_text);
+  // The dispatcher's exit status is the run's (0, 1, or 2 when some ROIs failed), and mpirun returns it.
+  // This rank exits with 0 so that mpirun does not end the job before the dispatcher has written its
+  // summary or its error.
   std::vector<std::int64_t> status;
   channel.broadcast(status);
-  return status.empty() ? 1 : static_cast<int>(status.front());
+  return 0;
 }
 
 struct worker_report {
