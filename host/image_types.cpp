@@ -156,6 +156,15 @@ void compute_log_ibsi_images(const volume& image, const voxel_box& box, const ex
     options.sigma_mm = settings.filters.sigma[i];
     std::string name = log_image_name(texts.empty() ? python_float_text(options.sigma_mm) : texts[i]);
     if (slice_wise) name.replace(name.size() - 2, 2, "2D");
+    for (int axis = 0; axis < (slice_wise ? 2 : 3); ++axis) {
+      if (options.sigma_mm < image.spacing[axis]) {
+        warn(name + ": sigma " + python_float_text(options.sigma_mm) + " mm is below the voxel spacing " +
+             python_float_text(image.spacing[axis]) + " mm along axis " + std::to_string(axis) +
+             ", so the kernel barely samples the Gaussian there and the filter responds little along it; "
+             "resample (resampledPixelSpacing) or use a larger sigma");
+        break;
+      }
+    }
     yield_cropped(name, log_ibsi_response(image.size, image.spacing, image.values, options), image, box, "double",
                   sink);
   }

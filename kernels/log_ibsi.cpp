@@ -21,11 +21,20 @@ axis_filter gaussian_taps(double sigma, double truncate, int order) {
     filter.taps[std::size_t(x + radius)] = value;
     total += value;
   }
+  for (double& tap : filter.taps) tap /= total;
+  if (order == 0) return filter;
+  std::vector<double> second(filter.taps.size());
+  double second_sum = 0;
   for (int x = -radius; x <= radius; ++x) {
-    double& tap = filter.taps[std::size_t(x + radius)];
-    tap /= total;
-    if (order == 2) tap *= double(x) * double(x) / (sigma * sigma * sigma * sigma) - 1 / (sigma * sigma);
+    const double g = filter.taps[std::size_t(x + radius)];
+    second[std::size_t(x + radius)] = g * (double(x) * double(x) / (sigma * sigma * sigma * sigma) - 1 / (sigma * sigma));
+    second_sum += second[std::size_t(x + radius)];
   }
+  // The sampled second derivative does not sum to 0, most of all where sigma is below one voxel and the
+  // Gaussian is little more than its centre tap: there a constant image would give -value / sigma^2.
+  // Subtracting the sum times the normalised Gaussian makes the taps sum to 0 and keeps their shape.
+  for (std::size_t i = 0; i < second.size(); ++i) second[i] -= second_sum * filter.taps[i];
+  filter.taps = std::move(second);
   return filter;
 }
 

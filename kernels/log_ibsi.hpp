@@ -4,8 +4,9 @@
 // The kernel is truncated at `truncate` standard deviations and sampled on the voxel grid. It is applied as
 // a sum of separable terms, one per filtered axis a: the second-derivative Gaussian along a and the
 // Gaussian along the other filtered axes. As in scipy.ndimage.gaussian_laplace, the sampled Gaussian g is
-// normalised to sum 1, the second derivative is (x^2 / s^4 - 1 / s^2) * g, and the kernel radius along an
-// axis is floor(truncate * s + 0.5) for s = sigma / spacing voxels.
+// normalised to sum 1, the second derivative is d = (x^2 / s^4 - 1 / s^2) * g, and the kernel radius along
+// an axis is floor(truncate * s + 0.5) for s = sigma / spacing voxels. Unlike scipy, d is then corrected to
+// d - sum(d) * g, so that it sums to 0 and a constant image gives 0 also where s is below one voxel.
 #pragma once
 
 #include <array>
