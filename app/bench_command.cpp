@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -76,7 +77,12 @@ subcommand add_bench_command(CLI::App& parent) {
   app->add_option("--workload", options->workload, "Workload name: study (default) or study-large");
   app->add_option("-o,--out", options->output, "Write the results as JSON to this file");
   app->add_option("--seconds", options->seconds, "Least time spent timing each family, in seconds (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            return std::strtod(value.c_str(), nullptr) > 0 ? std::string()
+                                                           : "expected a positive number of seconds, got " + value;
+          },
+          "SECONDS > 0"));
 
   return {app, [options] {
             const std::vector<std::string> backends = built_backends();

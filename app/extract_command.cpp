@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -169,7 +170,12 @@ subcommand add_extract_command(CLI::App& parent) {
                   "default: the manifest's Label column, else the label setting")
       ->needs(cohort);
   app->add_option("-j,--jobs", options->jobs, "With --cohort: worker threads extracting ROIs at the same time")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            return std::strtol(value.c_str(), nullptr, 10) >= 1 ? std::string()
+                                                                : "expected 1 or more worker threads, got " + value;
+          },
+          "N >= 1"))
       ->needs(cohort);
   CLI::Option* resume =
       app->add_flag("--resume", options->resume,

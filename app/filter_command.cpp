@@ -43,6 +43,13 @@ void run_filter(const filter_options& options) {
       options.parameter_file.empty() ? default_parameters() : load_parameters_file(options.parameter_file);
   for (const std::string& name_value : options.setting_overrides) apply_setting_override(parameters, name_value);
 
+  if (options.mask.empty()) {
+    for (const image_type_selection& image_type : parameters.image_types) {
+      if (image_type.name == "LBP3D") {
+        throw input_error("LBP3D is computed at the ROI's voxels only and needs a mask; give the MASK argument");
+      }
+    }
+  }
   const loaded_case loaded = image_to_filter(options, parameters.settings);
   const volume& image = loaded.image;
   // LBP3D is computed at the ROI's voxels, so it needs the mask; the other image types do not.

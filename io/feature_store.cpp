@@ -534,7 +534,15 @@ std::vector<std::string> read_strings(hid_t file, const std::string& name, const
 }
 
 h5_handle open_for_reading(const std::string& path, const hdf5_failure& failure) {
-  if (!std::filesystem::exists(path)) throw input_error(path + ": feature store not found");
+  if (!std::filesystem::exists(path)) {
+    // A distributed run writes the store only when it ends; until then its rows are in the shards.
+    if (std::filesystem::is_directory(path + ".shards")) {
+      throw input_error(path + ": feature store not found, but " + path +
+                        ".shards holds the shards of an unfinished distributed run; continue it with "
+                        "extract --cohort ... --resume, which merges them into the store");
+    }
+    throw input_error(path + ": feature store not found");
+  }
   // SWMR-read mode opens a file whose writer runs or was killed; a file closed normally opens either way.
   hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
   if (file < 0) {

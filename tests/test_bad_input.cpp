@@ -493,6 +493,7 @@ TEST_F(BadInput, FilterLbp3dWithoutMaskIsRejected) {
   EXPECT_EQ(line_count(result.err), 1) << result.err;
   EXPECT_TRUE(contains(result.err, "LBP3D")) << result.err;
   EXPECT_TRUE(contains(result.err, "give the MASK argument")) << result.err;
+  EXPECT_FALSE(fs::exists(path("filtered"))) << "the check should come before any image is written";
 }
 
 TEST_F(BadInput, UnknownSettingIsRejected) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <cstdlib>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct image_type_case {
   std::string mask;
   std::string config;  // study or filters
 };
+
+// Prints the case by name, so that test listings do not show the struct's bytes.
+void PrintTo(const image_type_case& c, std::ostream* out) { *out << c.name << "_" << c.config; }
 
 class ImageTypeParity : public ::testing::TestWithParam<image_type_case> {};
 

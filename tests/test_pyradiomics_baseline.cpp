@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct baseline_column {
   std::string feature_class;
   std::string column;  // brain1, brain1_2d, ...
 };
+
+// Prints the column by name, so that test listings do not show the struct's bytes.
+void PrintTo(const baseline_column& c, std::ostream* out) { *out << c.feature_class << "/" << c.column; }
 
 // The parameter file of a column: the configuration after the case name ("default" for none). These files
 // carry the settings of the baseline's diagnostics_Configuration_Settings row.

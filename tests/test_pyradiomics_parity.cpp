@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct shared_case {
   std::string name;    // brain1, breast1
   std::string config;  // default, 2d, FBN, ...
 };
+
+// Prints the case by name, so that test listings do not show the struct's bytes.
+void PrintTo(const shared_case& c, std::ostream* out) { *out << c.name << "_" << c.config; }
 
 class SharedCaseParity : public ::testing::TestWithParam<shared_case> {};
 
