@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/output_file.hpp"
 #include "io/csv.hpp"
 #include "io/feature_store.hpp"
 #include "kernels/error.hpp"
@@ -52,6 +53,7 @@ void write_rows(const store_contents& contents, std::ostream& output) {
 }
 
 void run_export(const export_options& options) {
+  reject_output_over_input(options.output, {options.store});
   const store_contents contents = read_store(options.store);
   std::int64_t failed = 0;
   for (const store_row& row : contents.rows) failed += row.status == row_status::failed;

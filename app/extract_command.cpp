@@ -72,6 +72,7 @@ void run_extract(const extract_options& options) {
 
   require_file(options.image, "image");
   require_file(options.mask, "mask");
+  reject_output_over_input(options.output, {options.image, options.mask, options.parameter_file});
   const feature_row row = extract_case(options.image, options.mask, parameters, options.label);
   const std::string csv = feature_csv(row);
 

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -60,6 +61,17 @@ void run_filter(const filter_options& options) {
     compute_image_type(image, whole, parameters, image_type, [&](filtered_image&& filtered) {
       volume output = image;
       output.values = std::move(filtered.values);
+      std::size_t nonfinite = 0;
+      for (std::size_t i = 0; i < output.values.size(); ++i) {
+        const bool counted = roi == nullptr || (*roi)[i] != 0;
+        if (counted && !std::isfinite(output.values[i])) ++nonfinite;
+      }
+      if (nonfinite > 0) {
+        std::cerr << "radcore: warning: " << filtered.name << ": " << nonfinite << " of "
+                  << (roi == nullptr ? output.values.size() : std::size_t(loaded.mask.voxel_count))
+                  << (roi == nullptr ? " voxels" : " ROI voxels")
+                  << " are NaN or infinite; features of this image cannot be computed with these settings\n";
+      }
       const std::string path = (std::filesystem::path(options.folder) / (filtered.name + ".nii.gz")).string();
       write_volume(output, path);
       std::cerr << "radcore: wrote " << path << '\n';

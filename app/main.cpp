@@ -3,6 +3,7 @@
 // command line that cannot be parsed exits 64.
 #include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,10 @@ int main(int argc, char** argv) {
     }
   } catch (const radcore::input_error& error) {  // roi_error included
     return report_error(error.what(), exit_failure);
+  } catch (const std::bad_alloc&) {
+    return report_error("out of memory: the inputs or settings need more memory than this machine has (for example "
+                        "a very large lbp3DLevels, sigma or --repeats); lower them or use a machine with more memory",
+                        exit_failure);
   } catch (const std::exception& error) {
     return report_error(std::string("unexpected failure: ") + error.what(), exit_failure);
   }

@@ -40,4 +40,14 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   }
 }
 
+void reject_output_over_input(const std::string& output, const std::vector<std::string>& inputs) {
+  if (output.empty()) return;
+  std::error_code error;
+  for (const std::string& input : inputs) {
+    if (std::filesystem::equivalent(output, input, error)) {
+      throw input_error(output + ": the output would overwrite the input " + input + "; choose another output path");
+    }
+  }
+}
+
 }  // namespace radcore::cli

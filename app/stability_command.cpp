@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/output_file.hpp"
 #include "host/stability.hpp"
 #include "host/stability_report.hpp"
 #include "host/version.hpp"
@@ -193,6 +194,7 @@ subcommand add_stability_command(CLI::App& parent) {
 
   return {app, nullptr, [cli, export_options, export_app] {
             if (export_app->parsed()) {
+              reject_output_over_input(export_options->output, {export_options->store});
               run_export(*export_options);
               return 0;
             }

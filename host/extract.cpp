@@ -209,20 +209,28 @@ feature_row extract_loaded(const loaded_case& loaded, const extraction_parameter
 
   for (const image_type_selection& image_type : parameters.image_types) {
     const extraction_settings type_settings = settings_for_image_type(parameters, image_type);
-    compute_image_type(loaded.image, to_voxel_box(box), parameters, image_type, [&](filtered_image&& filtered) {
-      roi_batch rois;
-      append_crop(filtered.values.data(), filtered.box, loaded.image.spacing, texture_mask, box, rois);
-      try {
-        const discrete_batch discrete = discretise(rois, binning_for(type_settings, filtered.pixel_type));
-        for (const class_selection& selection : parameters.classes) {
-          if (selection.name.rfind("shape", 0) == 0) continue;
-          append_selected(selection, compute_class(selection.name, rois, discrete, type_settings), filtered.name,
-                          row);
+    // A filter that cannot run on this image (its settings do not fit the image) names the case; errors of
+    // the features of a filtered image are prefixed below and pass through unchanged.
+    try {
+      compute_image_type(loaded.image, to_voxel_box(box), parameters, image_type, [&](filtered_image&& filtered) {
+        roi_batch rois;
+        append_crop(filtered.values.data(), filtered.box, loaded.image.spacing, texture_mask, box, rois);
+        try {
+          const discrete_batch discrete = discretise(rois, binning_for(type_settings, filtered.pixel_type));
+          for (const class_selection& selection : parameters.classes) {
+            if (selection.name.rfind("shape", 0) == 0) continue;
+            append_selected(selection, compute_class(selection.name, rois, discrete, type_settings), filtered.name,
+                            row);
+          }
+        } catch (const roi_error& error) {
+          throw roi_error(where + ", " + filtered.name + " image: " + error.what());
         }
-      } catch (const roi_error& error) {
-        throw roi_error(where + ", " + filtered.name + " image: " + error.what());
-      }
-    }, &texture_mask.inside);
+      }, &texture_mask.inside);
+    } catch (const roi_error&) {
+      throw;
+    } catch (const input_error& error) {
+      throw input_error(where + ", image type " + image_type.name + ": " + error.what());
+    }
   }
   warn_about_nan(row, where);
   return row;

@@ -343,7 +343,9 @@ const std::vector<setting_rule>& setting_rules() {
       {"lbp2DSamples", [](node v, settings s) { s.filters.lbp2d_samples = integer_at_least(v, 1); }},
       {"lbp2DMethod",
        [](node v, settings s) { s.filters.lbp2d_method = enum_value(v, {"default", "ror", "uniform", "var"}); }},
-      {"lbp3DLevels", [](node v, settings s) { s.filters.lbp3d_levels = integer_at_least(v, 1); }},
+      // radcore's bound: the harmonics' normalisation (n - m)! / (n + m)! stays far from underflow up to
+      // degree 15, and an icosphere of 642 vertices cannot resolve higher degrees anyway.
+      {"lbp3DLevels", [](node v, settings s) { s.filters.lbp3d_levels = int(integer_in(v, 1, 16)); }},
       {"lbp3DIcosphereRadius",
        [](node v, settings s) { s.filters.lbp3d_icosphere_radius = float_with(v, bound::above, 0); }},
       {"lbp3DIcosphereSubdivision",
@@ -362,7 +364,12 @@ const std::vector<setting_rule>& setting_rules() {
                                    : pooling == "max" ? ibsi_rotation_pooling::max
                                                       : ibsi_rotation_pooling::none;
        }},
-      {"ibsiLoGTruncate", [](node v, settings s) { s.filters.ibsi_log_truncate = float_with(v, bound::above, 0); }},
+      {"ibsiLoGTruncate",
+       [](node v, settings s) {
+         // Beyond 10 standard deviations the Gaussian's taps are below 2e-22 of the centre and only add work.
+         s.filters.ibsi_log_truncate = float_with(v, bound::above, 0);
+         if (s.filters.ibsi_log_truncate > 10) reject("a float in (0, 10]", v);
+       }},
   };
   return rules;
 }

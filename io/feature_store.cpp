@@ -544,10 +544,16 @@ h5_handle open_for_reading(const std::string& path, const hdf5_failure& failure)
     throw input_error(path + ": feature store not found");
   }
   // SWMR-read mode opens a file whose writer runs or was killed; a file closed normally opens either way.
-  hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT);
+  // On a checksum failure a SWMR reader retries the read, by default 100 times with growing sleeps, in
+  // case a writer is midway through an update. A truncated file fails every attempt, so a few suffice.
+  const h5_handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (access.get() < 0 || H5Pset_metadata_read_attempts(access.get(), 4) < 0) {
+    throw input_error(path + ": could not set up HDF5 file access (H5Pset_metadata_read_attempts failed)");
+  }
+  hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, access.get());
   if (file < 0) {
     H5Eclear2(H5E_DEFAULT);
-    file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get());
   }
   return h5_handle(failure.check(file, "open the file as a feature store"), H5Fclose);
 }

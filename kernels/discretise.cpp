@@ -134,6 +134,16 @@ discrete_batch discretise(const roi_batch& rois, const binning_settings& setting
     }
     if (values.empty()) throw roi_error(which + "has no voxels to discretise");
 
+    const auto nonfinite = std::find_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); });
+    if (nonfinite != values.end()) {
+      // The loaders reject NaN and infinite voxels inside the ROI, so these come from a filter.
+      std::ostringstream message;
+      message << which << "holds " << std::count_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); })
+              << " NaN or infinite values (for example " << *nonfinite
+              << ") that cannot be discretised; a filter produced them from the settings or from NaN voxels of the "
+                 "image near the ROI";
+      throw roi_error(message.str());
+    }
     if (!settings.bin_count) {
       // Bound the edge array before allocating it: Ng is at least (max - min) / W.
       const auto [lo, hi] = std::minmax_element(values.begin(), values.end());

@@ -1,6 +1,8 @@
 #include "kernels/log_ibsi.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstddef>
 #include <string>
 
@@ -9,9 +11,25 @@
 namespace radcore {
 namespace {
 
-// Returns the sampled Gaussian (order 0) or its second derivative (order 2) for `sigma` voxels.
-axis_filter gaussian_taps(double sigma, double truncate, int order) {
-  const int radius = int(std::floor(truncate * sigma + 0.5));
+// Returns the sampled Gaussian (order 0) or its second derivative (order 2) for `sigma` voxels, with
+// at most `max_radius` taps on each side of the centre.
+axis_filter gaussian_taps(double sigma, double truncate, int order, int max_radius) {
+  const double reach = std::floor(truncate * sigma + 0.5);
+  if (!(reach <= double(max_radius))) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", reach);
+    throw input_error("IBSI LoG: the kernel would reach " + std::string(text) + " voxels from its centre, more than " +
+                      std::to_string(max_radius) + " (8 times the image along that axis); lower sigma or " +
+                      "ibsiLoGTruncate");
+  }
+  const int radius = int(reach);
+  if (radius == 0) {
+    // A Gaussian narrower than half a voxel is its centre tap alone, and its corrected second derivative
+    // is 0: along this axis the filter passes the image unchanged or contributes nothing.
+    axis_filter filter;
+    filter.taps = {order == 0 ? 1.0 : 0.0};
+    return filter;
+  }
   axis_filter filter;
   filter.centre = radius;
   filter.taps.resize(std::size_t(2 * radius + 1));
@@ -72,7 +90,8 @@ std::vector<double> log_ibsi_response(const std::array<int, 3>& size, const std:
     std::vector<double> term = values;
     for (int axis = 0; axis < axes; ++axis) {
       const double sigma = options.sigma_mm / spacing[axis];
-      const axis_filter filter = gaussian_taps(sigma, options.truncate, axis == derivative_axis ? 2 : 0);
+      const axis_filter filter =
+          gaussian_taps(sigma, options.truncate, axis == derivative_axis ? 2 : 0, 8 * std::max(size[axis], 1));
       term = convolve_along_axis(term, size, axis, filter, options.boundary);
     }
     for (std::size_t i = 0; i < response.size(); ++i) response[i] += term[i];

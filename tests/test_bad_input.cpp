@@ -496,6 +496,24 @@ TEST_F(BadInput, FilterLbp3dWithoutMaskIsRejected) {
   EXPECT_FALSE(fs::exists(path("filtered"))) << "the check should come before any image is written";
 }
 
+TEST_F(BadInput, OutputOverTheMaskIsRejected) {
+  write_valid_case();
+  const std::string before = read_text(path("mask.nrrd"));
+  const run_result result = run("extract " + quoted(path("image.nrrd")) + " " + quoted(path("mask.nrrd")) + " -o " +
+                                quoted(path("mask.nrrd")));
+  EXPECT_EQ(result.status, 1) << result.err;
+  EXPECT_TRUE(contains(result.err, "the output would overwrite the input")) << result.err;
+  EXPECT_EQ(read_text(path("mask.nrrd")), before);
+}
+
+TEST_F(BadInput, IbsiLogWiderThanImageIsRejected) {
+  write_valid_case();
+  const fs::path params = write_text("params.yaml",
+                                     "imageType:\n  LoG: {sigma: [1000000.0]}\nfeatureClass:\n  firstorder:\nsetting:\n  filterMode: ibsi\n");
+  expect_rejected(extract("image.nrrd", "mask.nrrd", "-p " + quoted(params)),
+                  {path("mask.nrrd").string(), "image type LoG", "lower sigma or ibsiLoGTruncate"});
+}
+
 TEST_F(BadInput, UnknownSettingIsRejected) {
   write_valid_case();
   expect_rejected(extract("image.nrrd", "mask.nrrd", "-s binwidth:25"),

@@ -62,6 +62,22 @@ TEST(Discretise, CompactsLevelsAndKeepsBinNumbers) {
   EXPECT_EQ(out.voxels(0)[2], 2);
 }
 
+// A filter can put NaN into the ROI; the message says so instead of reporting a bin count.
+TEST(Discretise, NanValuesAreRejectedByName) {
+  roi_batch rois;
+  const double values[4] = {1.0, std::nan(""), 3.0, std::nan("")};
+  const std::uint8_t mask[4] = {1, 1, 1, 1};
+  rois.add({4, 1, 1}, {1.0, 1.0, 1.0}, values, mask);
+  try {
+    discretise(rois, binning_settings{});
+    FAIL() << "NaN values were discretised";
+  } catch (const roi_error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("holds 2 NaN or infinite values"), std::string::npos) << message;
+    EXPECT_EQ(message.find("maximumBinCount"), std::string::npos) << message;
+  }
+}
+
 TEST(Discretise, TooManyBinsIsRejectedBeforeAllocation) {
   roi_batch rois;
   const double values[2] = {0.0, 1e12};
