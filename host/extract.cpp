@@ -209,8 +209,8 @@ feature_row extract_loaded(const loaded_case& loaded, const extraction_parameter
 
   for (const image_type_selection& image_type : parameters.image_types) {
     const extraction_settings type_settings = settings_for_image_type(parameters, image_type);
-    // A filter that cannot run on this image (its settings do not fit the image) names the case; errors of
-    // the features of a filtered image are prefixed below and pass through unchanged.
+    // An error of a filter whose settings do not fit this image gets the case and image type as prefix.
+    // Errors of the features of a filtered image get their prefix inside and pass through unchanged.
     try {
       compute_image_type(loaded.image, to_voxel_box(box), parameters, image_type, [&](filtered_image&& filtered) {
         roi_batch rois;

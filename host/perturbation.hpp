@@ -90,7 +90,7 @@ roi_mask adapt_volume(const roi_mask& mask, double fraction);
 // voxel with a face neighbour outside it) is picked with `probability`. The 3x3x3 patch of a picked voxel
 // is then added to or removed from the ROI, with equal chance. Decisions look at the input mask only.
 // Supervoxel randomisation instead adds or removes whole image-driven regions that overlap the boundary,
-// so its changes follow intensity edges; this scheme's changes are local and blind to the image.
+// so its changes follow intensity edges. This scheme's changes are local and do not look at the image.
 roi_mask randomise_contour(const roi_mask& mask, double probability, std::uint64_t seed);
 
 // Applies every step of `draw` to a copy of `original` in the chain's order, with the image's

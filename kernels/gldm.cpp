@@ -48,17 +48,16 @@ gldm_matrix compute_gldm_matrix(const discrete_batch& batch, int roi, const text
   std::vector<std::int64_t> counts(std::size_t(levels) * (max_dependence + 1), 0);
   gldm_matrix matrix;
   const padded_levels padded = pad_levels(batch, roi, offsets);
-  std::vector<std::int64_t> steps;
-  for (const offset3& o : offsets) steps.push_back(padded.offset(o));
+  const std::vector<std::int64_t> steps = padded.offsets_of(offsets);
   for (int z = 0; z < crop.nz; ++z) {
     for (int y = 0; y < crop.ny; ++y) {
       for (int x = 0; x < crop.nx; ++x) {
         const std::int32_t centre = level[crop.index(x, y, z)];
         if (centre == 0) continue;
-        const std::int32_t* here = padded.level.data() + padded.index(x, y, z);
+        const std::int32_t* block_voxel = padded.level.data() + padded.index(x, y, z);
         std::size_t dependent = 0;
         for (const std::int64_t step : steps) {
-          const std::int32_t neighbour = here[step];
+          const std::int32_t neighbour = block_voxel[step];
           if (neighbour == 0) continue;
           if (std::llabs(bin[std::size_t(centre)] - bin[std::size_t(neighbour)]) <= settings.gldm_a) ++dependent;
         }

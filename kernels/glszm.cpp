@@ -92,20 +92,20 @@ class zone_forest {
 // index is the voxel's plus the offset's step in the crop.
 void join_zones(const std::int32_t* level, const padded_levels& padded, const extent3& crop,
                 const std::vector<offset3>& offsets, zone_forest& forest) {
-  std::vector<std::int64_t> padded_steps;
+  const std::vector<std::int64_t> padded_steps = padded.offsets_of(offsets);
   std::vector<std::int64_t> crop_steps;
   for (const offset3& o : offsets) {
-    padded_steps.push_back(padded.offset(o));
     crop_steps.push_back(o.dx + std::int64_t(crop.nx) * (o.dy + std::int64_t(crop.ny) * o.dz));
   }
+
   for (int z = 0; z < crop.nz; ++z) {
     for (int y = 0; y < crop.ny; ++y) {
       for (int x = 0; x < crop.nx; ++x) {
         const std::int64_t v = crop.index(x, y, z);
         if (level[v] == 0) continue;
-        const std::int32_t* here = padded.level.data() + padded.index(x, y, z);
+        const std::int32_t* block_voxel = padded.level.data() + padded.index(x, y, z);
         for (std::size_t k = 0; k < padded_steps.size(); ++k) {
-          if (here[padded_steps[k]] == level[v]) forest.unite(v, v + crop_steps[k]);
+          if (block_voxel[padded_steps[k]] == level[v]) forest.unite(v, v + crop_steps[k]);
         }
       }
     }

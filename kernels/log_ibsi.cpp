@@ -23,9 +23,10 @@ axis_filter gaussian_taps(double sigma, double truncate, int order, int max_radi
                       "ibsiLoGTruncate");
   }
   const int radius = int(reach);
+
   if (radius == 0) {
     // A Gaussian narrower than half a voxel is its centre tap alone, and its corrected second derivative
-    // is 0: along this axis the filter passes the image unchanged or contributes nothing.
+    // is 0. So along this axis the filter passes the image unchanged or contributes nothing.
     axis_filter filter;
     filter.taps = {order == 0 ? 1.0 : 0.0};
     return filter;
@@ -41,15 +42,17 @@ axis_filter gaussian_taps(double sigma, double truncate, int order, int max_radi
   }
   for (double& tap : filter.taps) tap /= total;
   if (order == 0) return filter;
+
   std::vector<double> second(filter.taps.size());
   double second_sum = 0;
   for (int x = -radius; x <= radius; ++x) {
     const double g = filter.taps[std::size_t(x + radius)];
-    second[std::size_t(x + radius)] = g * (double(x) * double(x) / (sigma * sigma * sigma * sigma) - 1 / (sigma * sigma));
+    const double factor = double(x) * double(x) / (sigma * sigma * sigma * sigma) - 1 / (sigma * sigma);
+    second[std::size_t(x + radius)] = g * factor;
     second_sum += second[std::size_t(x + radius)];
   }
   // The sampled second derivative does not sum to 0, most of all where sigma is below one voxel and the
-  // Gaussian is little more than its centre tap: there a constant image would give -value / sigma^2.
+  // Gaussian is little more than its centre tap. There a constant image would give -value / sigma^2.
   // Subtracting the sum times the normalised Gaussian makes the taps sum to 0 and keeps their shape.
   for (std::size_t i = 0; i < second.size(); ++i) second[i] -= second_sum * filter.taps[i];
   filter.taps = std::move(second);

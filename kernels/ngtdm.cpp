@@ -35,18 +35,17 @@ ngtdm_matrix compute_ngtdm_matrix(const discrete_batch& batch, int roi, const te
   std::vector<std::int64_t> scaled_sums(std::size_t(levels) * stride, 0);
   std::vector<std::int64_t> voxel_count(std::size_t(levels), 0);
   const padded_levels padded = pad_levels(batch, roi, offsets);
-  std::vector<std::int64_t> steps;
-  for (const offset3& o : offsets) steps.push_back(padded.offset(o));
+  const std::vector<std::int64_t> steps = padded.offsets_of(offsets);
   for (int z = 0; z < crop.nz; ++z) {
     for (int y = 0; y < crop.ny; ++y) {
       for (int x = 0; x < crop.nx; ++x) {
         const std::int32_t centre = level[crop.index(x, y, z)];
         if (centre == 0) continue;
-        const std::int32_t* here = padded.level.data() + padded.index(x, y, z);
+        const std::int32_t* block_voxel = padded.level.data() + padded.index(x, y, z);
         std::int64_t neighbours = 0;
         std::int64_t neighbour_sum = 0;
         for (const std::int64_t step : steps) {
-          const std::int32_t neighbour = here[step];
+          const std::int32_t neighbour = block_voxel[step];
           if (neighbour == 0) continue;
           ++neighbours;
           neighbour_sum += bin[std::size_t(neighbour)];

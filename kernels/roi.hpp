@@ -77,6 +77,13 @@ struct padded_levels {
   std::int64_t offset(const offset3& o) const {
     return o.dx + std::int64_t(size.nx) * (o.dy + std::int64_t(size.ny) * o.dz);
   }
+  // Index differences of every offset in `offsets`, in their order.
+  std::vector<std::int64_t> offsets_of(const std::vector<offset3>& offsets) const {
+    std::vector<std::int64_t> steps;
+    steps.reserve(offsets.size());
+    for (const offset3& o : offsets) steps.push_back(offset(o));
+    return steps;
+  }
 };
 
 // Returns ROI `roi` of `batch` padded by the largest component of `offsets` (at least 1).

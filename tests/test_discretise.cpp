@@ -62,7 +62,7 @@ TEST(Discretise, CompactsLevelsAndKeepsBinNumbers) {
   EXPECT_EQ(out.voxels(0)[2], 2);
 }
 
-// A filter can put NaN into the ROI; the message says so instead of reporting a bin count.
+// A filter can put NaN into the ROI. The message names that cause instead of reporting a bin count.
 TEST(Discretise, NanValuesAreRejectedByName) {
   roi_batch rois;
   const double values[4] = {1.0, std::nan(""), 3.0, std::nan("")};

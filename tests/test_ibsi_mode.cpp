@@ -161,7 +161,8 @@ class IbsiFilterCommand : public ::testing::Test {
     const int raw = std::system(command.c_str());
     std::ifstream error_file(folder_ / "stderr.txt");
     const std::string errors((std::istreambuf_iterator<char>(error_file)), std::istreambuf_iterator<char>());
-    ASSERT_TRUE(WIFEXITED(raw) && WEXITSTATUS(raw) == 0) << errors;
+    ASSERT_TRUE(WIFEXITED(raw)) << errors;
+    ASSERT_EQ(WEXITSTATUS(raw), 0) << errors;
     const volume response = read_volume((folder_ / "out" / (name + ".nii.gz")).string());
     const volume reference = testing::read_shared_volume(reference_file);
     ASSERT_EQ(response.size, reference.size);

@@ -276,12 +276,12 @@ TEST(Lbp3d, OneLevelGivesFirstLevelAndKurtosis) {
   const volume image = ramp_volume();
   std::vector<std::uint8_t> inside(image.values.size(), 0);
   for (std::size_t i = 40; i < 160; i += 3) inside[i] = 1;
-  const auto one = lbp3d_filter(image.values, image.size, inside, "short", make_options(1, 1, 1.0));
-  const auto two = lbp3d_filter(image.values, image.size, inside, "short", make_options(2, 1, 1.0));
-  ASSERT_EQ(one.size(), 2u);
-  ASSERT_EQ(two.size(), 3u);
-  EXPECT_EQ(one[0], two[0]);
-  EXPECT_EQ(one[1], two[2]);
+  const auto one_level = lbp3d_filter(image.values, image.size, inside, "short", make_options(1, 1, 1.0));
+  const auto two_levels = lbp3d_filter(image.values, image.size, inside, "short", make_options(2, 1, 1.0));
+  ASSERT_EQ(one_level.size(), 2u);
+  ASSERT_EQ(two_levels.size(), 3u);
+  EXPECT_EQ(one_level[0], two_levels[0]);
+  EXPECT_EQ(one_level[1], two_levels[2]);
 }
 
 TEST(Lbp3d, ImagesAreNamedAsPyRadiomics) {

@@ -7,9 +7,9 @@ trimesh 4.6.8:
 
 Outputs:
 - kernels/lbp3d_icosphere.cpp: the vertices of trimesh.creation.icosphere(subdivisions, 1.0) for 0 to 3
-  subdivisions, in trimesh's order (PyRadiomics samples the LBP3D neighbours at these points), and scipy's
-  spherical harmonics at them for 0 to 2 subdivisions and n up to 3, as getLBP3DImage computes them for
-  radius 1.
+  subdivisions, in trimesh's order. PyRadiomics samples the LBP3D neighbours at these points. The file
+  also holds scipy's spherical harmonics at them for 0 to 2 subdivisions and n up to 3, as getLBP3DImage
+  computes them for radius 1.
 - tests/reference/lbp/lbp3d_harmonics.csv: scipy.special.sph_harm(m, n, theta, phi) at those vertices for
   0 to 2 subdivisions and n up to 3, with theta and phi computed and passed as getLBP3DImage passes them.
 - tests/reference/lbp/lbp3d_voxels/<case>.npy: getLBP3DImage's images at the ROI voxels of small seeded
