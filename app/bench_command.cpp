@@ -12,8 +12,13 @@
 #include "app/commands.hpp"
 #include "app/output_file.hpp"
 #include "host/benchmark_workload.hpp"
+#include "host/feature_engine.hpp"
 #include "host/version.hpp"
 #include "kernels/error.hpp"
+
+#if defined(RADCORE_HAS_CUDA)
+#include "kernels/cuda_backend.hpp"
+#endif
 
 namespace radcore::cli {
 namespace {
@@ -31,7 +36,8 @@ std::string cpu_model() {
   return "unknown";
 }
 
-nlohmann::json result_json(const workload_info& workload, const std::vector<family_result>& results) {
+nlohmann::json result_json(const workload_info& workload, const std::vector<family_result>& results,
+                           const std::string& backend) {
   nlohmann::json out;
   out["radcore_version"] = version();
   out["radcore_revision"] = git_revision();
@@ -41,6 +47,12 @@ nlohmann::json result_json(const workload_info& workload, const std::vector<fami
                     {"cores", std::thread::hardware_concurrency()},
                     {"gpu", nullptr},
                     {"gpu_memory", nullptr}};
+#if defined(RADCORE_HAS_CUDA)
+  // The description contains the name, compute capability, memory and SM count of device 0.
+  if (backend == "cuda") out["machine"]["gpu"] = cuda_device_description();
+#else
+  (void)backend;
+#endif
   out["results"] = nlohmann::json::array();
   for (const family_result& r : results) {
     out["results"].push_back({{"family", r.family},
@@ -73,7 +85,9 @@ subcommand add_bench_command(CLI::App& parent) {
   };
   auto options = std::make_shared<options_t>();
   CLI::App* app = parent.add_subcommand("bench", "Time a fixed, versioned workload per feature family");
-  app->add_option("--device", options->device, "Backend: auto, cpu or cuda (auto uses the CPU when no GPU is built)");
+  app->add_option("--device", options->device,
+                  "Backend: cpu, cuda, or auto (default: the GPU when one is usable, else the CPU)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   app->add_option("--workload", options->workload, "Workload name: study (default) or study-large");
   app->add_option("-o,--out", options->output, "Write the results as JSON to this file");
   app->add_option("--seconds", options->seconds, "Least time spent timing each family, in seconds (default 1)")
@@ -85,21 +99,12 @@ subcommand add_bench_command(CLI::App& parent) {
           "SECONDS > 0"));
 
   return {app, [options] {
-            const std::vector<std::string> backends = built_backends();
-            const bool cuda_built = std::find(backends.begin(), backends.end(), "cuda") != backends.end();
-            if (options->device == "cuda") {
-              throw input_error(cuda_built ? "--device cuda: the bench workload does not run on the CUDA backend yet; "
-                                             "use --device cpu (scripts/gpu-check.sh times the GPU kernels)"
-                                           : "--device cuda: this build of radcore has no CUDA backend; use --device cpu");
-            }
-            if (options->device != "cpu" && options->device != "auto") {
-              throw input_error("--device " + options->device + " is invalid; use auto, cpu or cuda");
-            }
-            if (options->device == "auto") std::cerr << "radcore: running the bench workload on the CPU\n";
+            std::unique_ptr<feature_engine> engine = make_engine(options->device);
+            if (options->device == "auto") std::cerr << "radcore: " << describe_device_choice(options->device) << "\n";
             const workload_info workload = find_workload(options->workload);
-            const std::vector<family_result> results = run_workload(workload, options->seconds);
+            const std::vector<family_result> results = run_workload(workload, options->seconds, *engine);
             print_table(workload, results);
-            if (!options->output.empty()) write_file_atomically(options->output, result_json(workload, results).dump(2) + "\n");
+            if (!options->output.empty()) write_file_atomically(options->output, result_json(workload, results, engine->backend()).dump(2) + "\n");
           }};
 }
 

@@ -15,6 +15,7 @@
 #include "host/cohort.hpp"
 #include "host/cohort_mpi.hpp"
 #include "host/extract.hpp"
+#include "host/feature_engine.hpp"
 #include "host/version.hpp"
 #include "host/settings.hpp"
 #include "io/csv.hpp"
@@ -73,7 +74,8 @@ void run_extract(const extract_options& options) {
   require_file(options.image, "image");
   require_file(options.mask, "mask");
   reject_output_over_input(options.output, {options.image, options.mask, options.parameter_file});
-  const feature_row row = extract_case(options.image, options.mask, parameters, options.label);
+  std::unique_ptr<feature_engine> engine = make_engine(options.device);
+  const feature_row row = extract_case(options.image, options.mask, parameters, options.label, engine.get());
   const std::string csv = feature_csv(row);
 
   if (options.output.empty()) {
@@ -81,24 +83,21 @@ void run_extract(const extract_options& options) {
   } else {
     write_file_atomically(options.output, csv);
   }
+  // Printed once the CSV is written, so that a failure stays a one-line error.
+  if (options.device == "auto") std::cerr << "radcore: " << describe_device_choice(options.device) << "\n";
+  const engine_counts counts = engine->counts();
+  if (counts.fallback_images + counts.fallback_wavelet_boxes > 0) {
+    std::cerr << "radcore: warning: " << counts.fallback_images + counts.fallback_wavelet_boxes
+              << " ROI image(s) or wavelet box(es) failed on the GPU and were computed on the CPU instead\n";
+  }
 }
 
-// Checks the --device request against what cohort extraction can use, and prints where it runs.
+// Checks the --device request before the run starts (input_error for cuda without a usable device), and
+// prints where an auto run extracts.
 void check_device(const std::string& device) {
-  const std::vector<std::string> backends = built_backends();
-  const bool cuda_built = std::find(backends.begin(), backends.end(), "cuda") != backends.end();
-  // NOTE: cohort extraction calls extract_case, which runs on the CPU whatever backends are built.
-  if (device == "cuda") {
-    throw input_error(cuda_built ? "--device cuda: cohort extraction does not use the CUDA backend yet; use --device "
-                                   "cpu or auto"
-                                 : "--device cuda: the CUDA backend is not built into this radcore; use --device cpu "
-                                   "or auto");
-  }
+  make_engine(device);
   // Under an MPI launch only the first process prints this, not every rank.
-  if (device == "auto" && detect_mpi_launch().rank == 0) {
-    std::cerr << "radcore: cohort extraction runs on the CPU ("
-              << (cuda_built ? "it does not use the CUDA backend yet" : "no CUDA backend is built") << ")\n";
-  }
+  if (device == "auto" && detect_mpi_launch().rank == 0) std::cerr << "radcore: " << describe_device_choice(device) << "\n";
 }
 
 int run_cohort_extract(const extract_options& options) {
@@ -183,9 +182,10 @@ subcommand add_extract_command(CLI::App& parent) {
                     "With --cohort: continue an existing store written with the same settings and manifest")
           ->needs(cohort);
   app->add_flag("--force", options->force, "With --cohort: replace an existing store")->needs(cohort)->excludes(resume);
-  app->add_option("--device", options->device, "With --cohort: backend to run on (auto or cpu; cuda is accepted by name but cohort extraction does not use it yet)")
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
-      ->needs(cohort);
+  app->add_option("--device", options->device,
+                  "Backend for the wavelet and the per-image-type classes: cpu, cuda, or auto (default: the GPU when "
+                  "one is usable, else the CPU); shape always runs on the CPU")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
 
   // Parse-time check, so that a missing IMAGE or MASK is a usage error like other command-line mistakes.
   app->callback([options] {

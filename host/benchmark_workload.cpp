@@ -3,16 +3,12 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <future>
 #include <random>
 
+#include "host/feature_engine.hpp"
 #include "kernels/discretise.hpp"
 #include "kernels/error.hpp"
-#include "kernels/firstorder.hpp"
-#include "kernels/glcm.hpp"
-#include "kernels/gldm.hpp"
-#include "kernels/glrlm.hpp"
-#include "kernels/glszm.hpp"
-#include "kernels/ngtdm.hpp"
 #include "kernels/shape.hpp"
 #include "kernels/wavelet.hpp"
 
@@ -64,8 +60,8 @@ generated_roi make_roi(int edge, std::mt19937_64& random, int margin) {
 }
 
 // Times `work` (which processes `rois` ROIs of `voxels` mask voxels per call) for at least minimum_seconds.
-family_result time_family(const std::string& family, std::int64_t rois, std::int64_t voxels, double minimum_seconds,
-                          const std::function<void()>& work) {
+family_result time_family(const std::string& family, const std::string& device, std::int64_t rois,
+                          std::int64_t voxels, double minimum_seconds, const std::function<void()>& work) {
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
   std::int64_t calls = 0;
@@ -77,28 +73,36 @@ family_result time_family(const std::string& family, std::int64_t rois, std::int
   } while (elapsed < minimum_seconds);
   family_result result;
   result.family = family;
-  result.device = "cpu";
+  result.device = device;
   result.rois_per_second = double(calls * rois) / elapsed;
   result.voxels_per_second = double(calls * voxels) / elapsed;
   return result;
 }
 
-// The eight coif1 decompositions of each ROI's box, cropped and masked like the original.
-std::vector<roi_batch> wavelet_batches(const std::vector<generated_roi>& rois, const wavelet_options& options) {
-  std::vector<roi_batch> batches(8);
+// The eight coif1 decompositions of each ROI's box, cropped and masked like the original, from one
+// engine call for all boxes.
+std::vector<roi_batch> wavelet_batches(const std::vector<generated_roi>& rois, const wavelet_options& options,
+                                       feature_engine& engine) {
+  std::vector<wavelet_input> inputs;
+  std::vector<voxel_box> boxes;
   for (const generated_roi& roi : rois) {
     const int side = roi.edge + 2 * roi.margin;
     wavelet_input input;
     input.size = {side, side, side};
     input.values = roi.padded.data();
+    inputs.push_back(input);
     voxel_box box;
     box.lower = {roi.margin, roi.margin, roi.margin};
     box.size = {roi.edge, roi.edge, roi.edge};
-    int index = 0;
-    wavelet_transform(input, box, options, [&](wavelet_decomposition&& decomposition) {
-      batches[std::size_t(index++)].add(roi.crop.size[0], roi.crop.spacing[0], decomposition.values.data(),
-                                        roi.crop.mask.data());
-    });
+    boxes.push_back(box);
+  }
+  const std::vector<std::vector<wavelet_decomposition>> results = engine.wavelet(inputs, boxes, options);
+  std::vector<roi_batch> batches(8);
+  for (std::size_t r = 0; r < rois.size(); ++r) {
+    for (std::size_t d = 0; d < results[r].size() && d < batches.size(); ++d) {
+      batches[d].add(rois[r].crop.size[0], rois[r].crop.spacing[0], results[r][d].values.data(),
+                     rois[r].crop.mask.data());
+    }
   }
   return batches;
 }
@@ -111,7 +115,8 @@ workload_info find_workload(const std::string& name) {
   throw input_error("workload '" + name + "' is unknown; use study or study-large");
 }
 
-std::vector<family_result> run_workload(const workload_info& workload, double minimum_seconds) {
+std::vector<family_result> run_workload(const workload_info& workload, double minimum_seconds,
+                                        feature_engine& engine) {
   std::mt19937_64 random(20261204);
   wavelet_options options;
   const int margin = wavelet_margin(options);
@@ -128,35 +133,34 @@ std::vector<family_result> run_workload(const workload_info& workload, double mi
   }
   const std::int64_t count = std::int64_t(rois.size());
   const binning_settings binning;
-  const texture_settings texture;
+  const extraction_settings settings;
   const discrete_batch discrete = discretise(batch, binning);
+  const std::string device = engine.backend();
 
   std::vector<family_result> results;
-  auto add = [&](const std::string& family, const std::function<void()>& work) {
-    results.push_back(time_family(family, count, voxels, minimum_seconds, work));
+  auto add = [&](const std::string& family, const std::string& family_device, const std::function<void()>& work) {
+    results.push_back(time_family(family, family_device, count, voxels, minimum_seconds, work));
   };
   // The families are timed on the discretised batch; the study figure includes discretisation.
-  add("firstorder", [&] { compute_firstorder_features(batch, discrete, 0.0); });
-  add("shape", [&] { compute_shape_features(batch); });
-  add("glcm", [&] { compute_glcm_features(discrete, texture); });
-  add("glrlm", [&] { compute_glrlm_features(discrete, texture); });
-  add("glszm", [&] { compute_glszm_features(discrete, texture); });
-  add("gldm", [&] { compute_gldm_features(discrete, texture); });
-  add("ngtdm", [&] { compute_ngtdm_features(discrete, texture); });
-  add("wavelet", [&] { wavelet_batches(rois, options); });
-  add("study", [&] {
-    compute_shape_features(batch);
-    std::vector<roi_batch> images = wavelet_batches(rois, options);
+  for (const char* family : {"firstorder", "glcm", "glrlm", "glszm", "gldm", "ngtdm"}) {
+    add(family, device, [&] { engine.compute({family}, batch, discrete, settings); });
+  }
+  add("shape", "cpu", [&] { compute_shape_features(batch); });
+  add("wavelet", device, [&] { wavelet_batches(rois, options, engine); });
+  // The whole configuration: shape runs on a CPU thread while the engine computes the wavelet and the
+  // classes of all nine images of every ROI in one call per family.
+  add("study", device, [&] {
+    std::future<feature_block> shape = std::async(std::launch::async, [&] { return compute_shape_features(batch); });
+    std::vector<roi_batch> images = wavelet_batches(rois, options, engine);
     images.insert(images.begin(), batch);
+    roi_batch all_images;
+    discrete_batch all_levels;
     for (const roi_batch& image : images) {
-      const discrete_batch levels = discretise(image, binning);
-      compute_firstorder_features(image, levels, 0.0);
-      compute_glcm_features(levels, texture);
-      compute_glrlm_features(levels, texture);
-      compute_glszm_features(levels, texture);
-      compute_gldm_features(levels, texture);
-      compute_ngtdm_features(levels, texture);
+      append_rois(all_images, image);
+      append_rois(all_levels, discretise(image, binning));
     }
+    engine.compute({"firstorder", "glcm", "glrlm", "glszm", "gldm", "ngtdm"}, all_images, all_levels, settings);
+    shape.get();
   });
   return results;
 }

@@ -6,12 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "host/feature_engine.hpp"
+
 namespace radcore {
 
 // One timed family on one device.
 struct family_result {
   std::string family;  // firstorder, shape, glcm, glrlm, glszm, gldm, ngtdm, wavelet or study
-  std::string device;  // cpu
+  std::string device;  // cpu or cuda
   double rois_per_second = 0;
   double voxels_per_second = 0;  // ROI voxels (mask) processed per second
 };
@@ -26,8 +28,10 @@ struct workload_info {
 // Returns the named workload ("study" is the default); throws input_error for an unknown name.
 workload_info find_workload(const std::string& name);
 
-// Runs the workload on the CPU backend and returns one result per family and one for the whole
-// configuration. `minimum_seconds` is the least time spent timing each family.
-std::vector<family_result> run_workload(const workload_info& workload, double minimum_seconds);
+// Runs the workload on `engine` and returns one result per family and one for the whole configuration.
+// Shape runs on the CPU; in the whole configuration it runs on a second thread while the engine works.
+// `minimum_seconds` is the least time spent timing each family.
+std::vector<family_result> run_workload(const workload_info& workload, double minimum_seconds,
+                                        feature_engine& engine);
 
 }  // namespace radcore

@@ -21,6 +21,7 @@
 #include "host/cohort_progress.hpp"
 #include "host/cohort_shards.hpp"
 #include "host/extract.hpp"
+#include "host/feature_engine.hpp"
 #include "host/version.hpp"
 #include "io/case_loader.hpp"
 #include "io/feature_store.hpp"
@@ -37,7 +38,13 @@ using clock_type = std::chrono::steady_clock;
 constexpr std::size_t batch_rows = 8;
 constexpr std::chrono::seconds batch_interval(2);
 constexpr std::size_t failures_logged = 100;
-const char* const cpu_backend = "cpu";
+
+// The backend a --device request runs on in this process: cuda when the request allows it and a device is
+// usable, else cpu.
+std::string chosen_backend(const std::string& device) {
+  if (device == "cpu") return "cpu";
+  return make_engine(device)->backend();
+}
 
 struct roi_task {
   std::int64_t sequence = 0;
@@ -90,18 +97,18 @@ std::vector<int> parse_label_list(const std::string& text) {
   return labels;
 }
 
-store_row base_row(const manifest_row& row, int label) {
+store_row base_row(const manifest_row& row, int label, const std::string& backend) {
   store_row stored;
   stored.manifest_row = row.index;
   stored.metadata = row.values;
   stored.label = label;
-  stored.backend = cpu_backend;
+  stored.backend = backend;
   return stored;
 }
 
-roi_result extract_roi(const roi_task& task, const extraction_parameters& parameters) {
+roi_result extract_roi(const roi_task& task, const extraction_parameters& parameters, feature_engine& engine) {
   roi_result result;
-  result.row = base_row(*task.row, task.label);
+  result.row = base_row(*task.row, task.label, engine.backend());
   const clock_type::time_point start = clock_type::now();
   try {
     if (!task.problem.empty()) throw input_error(task.problem);
@@ -109,7 +116,7 @@ roi_result extract_roi(const roi_task& task, const extraction_parameters& parame
     if (!std::filesystem::exists(task.row->mask)) throw input_error(task.row->mask + ": mask file not found");
     extraction_parameters row_parameters = parameters;
     if (task.row->label_channel) row_parameters.settings.label_channel = *task.row->label_channel;
-    feature_row features = extract_case(task.row->image, task.row->mask, row_parameters, task.label);
+    feature_row features = extract_case(task.row->image, task.row->mask, row_parameters, task.label, &engine);
     result.row.status = row_status::done;
     result.row.features = std::move(features.feature_values);
     result.feature_keys = std::move(features.feature_keys);
@@ -282,7 +289,7 @@ class store_sink {
   clock_type::time_point batch_started_;
 };
 
-void run_worker(pipeline_state& state, const extraction_parameters& parameters) {
+void run_worker(pipeline_state& state, const extraction_parameters& parameters, feature_engine& engine) {
   for (;;) {
     roi_task task;
     {
@@ -292,7 +299,7 @@ void run_worker(pipeline_state& state, const extraction_parameters& parameters) 
       task = std::move(state.tasks.front());
       state.tasks.pop_front();
     }
-    roi_result result = extract_roi(task, parameters);
+    roi_result result = extract_roi(task, parameters, engine);
     {
       std::lock_guard<std::mutex> lock(state.mutex);
       state.results.emplace(task.sequence, std::move(result));
@@ -406,7 +413,7 @@ store_header make_header(const cohort_options& options, const manifest& cases) {
   header.settings_sha1 = sha1_hex(options.parameters.text.data(), options.parameters.text.size());
   header.radcore_version = version();
   header.git_revision = git_revision();
-  header.backend = cpu_backend;
+  header.backend = chosen_backend(options.device);
   header.device = options.device;
   return header;
 }
@@ -418,6 +425,10 @@ void log_summary(const cohort_summary& summary, const cohort_options& options, s
                 static_cast<long long>(summary.done), static_cast<long long>(summary.failed),
                 static_cast<long long>(summary.resumed), format_duration(summary.seconds).c_str(), rate);
   log << "radcore: cohort finished: " << figures << "; features in " << options.store_path << '\n';
+  if (summary.gpu_fallbacks > 0) {
+    log << "radcore: warning: " << summary.gpu_fallbacks
+        << " ROI image(s) or wavelet box(es) failed on the GPU and were computed on the CPU instead\n";
+  }
   for (std::size_t i = 0; i < summary.failures.size() && i < failures_logged; ++i) {
     const cohort_failure& failure = summary.failures[i];
     log << "radcore: failed: manifest row " << failure.manifest_row + 1 << ", label " << failure.label << ": "
@@ -472,12 +483,18 @@ int label_rank(const label_request& labels, int label) {
 cohort_summary run_pipeline(const cohort_options& options, const manifest& cases, store_start& start,
                             row_source& source, const pipeline_limits& limits, cohort_progress& progress) {
   cohort_summary summary;
+  // On the GPU the workers' requests are merged, so that one launch per family serves all of them.
+  std::unique_ptr<feature_engine> engine = make_engine(options.device, options.gpu_index);
+  if (engine->backend() == "cuda" && options.jobs > 1) engine = make_batching_engine(std::move(engine), options.jobs);
+  summary.backend = engine->backend();
   pipeline_state state;
   store_sink sink(options, start, summary, limits.after_commit);
   std::thread writer(run_writer, std::ref(state), std::ref(sink), std::ref(progress),
                      static_cast<std::int64_t>(cases.rows.size()));
   std::vector<std::thread> workers;
-  for (int i = 0; i < options.jobs; ++i) workers.emplace_back(run_worker, std::ref(state), std::cref(options.parameters));
+  for (int i = 0; i < options.jobs; ++i) {
+    workers.emplace_back(run_worker, std::ref(state), std::cref(options.parameters), std::ref(*engine));
+  }
   std::exception_ptr producer_error;
   try {
     produce(state, cases, options, start.stored, limits.window, source);
@@ -499,6 +516,8 @@ cohort_summary run_pipeline(const cohort_options& options, const manifest& cases
   std::sort(summary.failures.begin(), summary.failures.end(), [](const cohort_failure& a, const cohort_failure& b) {
     return std::make_pair(a.manifest_row, a.label) < std::make_pair(b.manifest_row, b.label);
   });
+  const engine_counts counts = engine->counts();
+  summary.gpu_fallbacks = counts.fallback_images + counts.fallback_wavelet_boxes;
   return summary;
 }
 

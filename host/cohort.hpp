@@ -45,7 +45,8 @@ struct cohort_options {
   int jobs = 1;         // worker threads, each extracting one ROI at a time
   bool resume = false;  // continue an existing store written with the same settings
   bool force = false;   // replace an existing store
-  std::string device = "cpu";  // the --device request as given, stored as provenance
+  std::string device = "cpu";  // the --device request: cpu, cuda or auto (CUDA when a device is usable)
+  int gpu_index = 0;           // the CUDA device a run on the GPU uses (an MPI rank's local rank)
   progress_style progress = progress_style::lines;
 };
 
@@ -62,6 +63,9 @@ struct cohort_summary {
   std::int64_t resumed = 0;
   double seconds = 0;
   std::vector<cohort_failure> failures;  // this run's failed ROIs, in manifest order
+  std::string backend = "cpu";           // the backend the run extracted on
+  // ROI images (one per image type and ROI) and wavelet boxes that the GPU failed on and the CPU computed.
+  std::int64_t gpu_fallbacks = 0;
 };
 
 // Extracts every ROI of the manifest into the store at options.store_path, logging progress and a

@@ -7,17 +7,12 @@
 
 #include "host/catalogue.hpp"
 #include "host/diagnostics.hpp"
+#include "host/feature_engine.hpp"
 #include "host/image_types.hpp"
 #include "host/roi_checks.hpp"
 #include "host/version.hpp"
 #include "kernels/discretise.hpp"
 #include "kernels/error.hpp"
-#include "kernels/firstorder.hpp"
-#include "kernels/glcm.hpp"
-#include "kernels/gldm.hpp"
-#include "kernels/glrlm.hpp"
-#include "kernels/glszm.hpp"
-#include "kernels/ngtdm.hpp"
 #include "kernels/shape.hpp"
 
 namespace radcore {
@@ -72,19 +67,6 @@ void check_finite(const volume& image, const roi_mask& mask, const std::string& 
   }
 }
 
-// Computes all features of one class for a one-ROI batch.
-feature_block compute_class(const std::string& name, const roi_batch& rois, const discrete_batch& discrete,
-                            const extraction_settings& settings) {
-  const texture_settings texture = settings.texture();
-  if (name == "firstorder") return compute_firstorder_features(rois, discrete, settings.voxel_array_shift);
-  if (name == "glcm") return compute_glcm_features(discrete, texture);
-  if (name == "glrlm") return compute_glrlm_features(discrete, texture);
-  if (name == "glszm") return compute_glszm_features(discrete, texture);
-  if (name == "gldm") return compute_gldm_features(discrete, texture);
-  if (name == "ngtdm") return compute_ngtdm_features(discrete, texture);
-  throw input_error("feature class " + name + " cannot be computed per image type");
-}
-
 // Appends the enabled features of one class to the row: all non-deprecated ones in table order when the
 // selection names none, else the named ones in the order given (PyRadiomics enables them in that order).
 // Prints one warning per image type and class with NaN features, so a NaN is never silent. PyRadiomics
@@ -105,14 +87,14 @@ void warn_about_nan(const feature_row& row, const std::string& where) {
   }
 }
 
-void append_selected(const class_selection& selection, const feature_block& block, const std::string& prefix,
-                     feature_row& row) {
+void append_selected(const class_selection& selection, const feature_block& block, int block_row,
+                     const std::string& prefix, feature_row& row) {
   const feature_class_info* info = find_feature_class(selection.name);
   if (selection.features.empty()) {
     for (int f = 0; f < info->count; ++f) {
       if (info->features[f].deprecated) continue;
       row.feature_keys.push_back(prefix + "_" + selection.name + "_" + info->features[f].name);
-      row.feature_values.push_back(block.at(0, f));
+      row.feature_values.push_back(block.at(block_row, f));
     }
     return;
   }
@@ -120,7 +102,7 @@ void append_selected(const class_selection& selection, const feature_block& bloc
     const int f = find_feature(*info, feature);
     if (f < 0) throw input_error("feature " + feature + " is not in class " + selection.name);
     row.feature_keys.push_back(prefix + "_" + selection.name + "_" + feature);
-    row.feature_values.push_back(block.at(0, f));
+    row.feature_values.push_back(block.at(block_row, f));
   }
 }
 
@@ -150,18 +132,88 @@ bool shape2d_enabled(const volume& image, const bounding_box& box, const extract
   return true;
 }
 
+// One filtered image of the ROI: its crop, its discretised levels and, once computed, one feature block (a
+// single row) per per-image-type class.
+struct roi_image {
+  std::string name;
+  extraction_settings settings;
+  roi_batch rois;
+  discrete_batch discrete;
+  std::vector<feature_block> blocks;
+};
+
+feature_engine& default_engine() {
+  static const std::unique_ptr<feature_engine> cpu = make_cpu_engine();
+  return *cpu;
+}
+
+// The per-image-type classes of the parameters (every class but shape and shape2D), in their order.
+std::vector<std::string> class_names(const extraction_parameters& parameters) {
+  std::vector<std::string> names;
+  for (const class_selection& selection : parameters.classes) {
+    if (selection.name.rfind("shape", 0) != 0) names.push_back(selection.name);
+  }
+  return names;
+}
+
+// Computes the classes of all images in one engine call per group of images with the same settings, so that
+// a GPU runs each family once for all of them. When a group fails, its images are computed one at a time,
+// so that an error names the image that caused it.
+void compute_image_classes(std::vector<roi_image>& images, const std::vector<std::string>& classes,
+                           feature_engine& engine, const std::string& where) {
+  if (classes.empty()) return;
+  std::vector<bool> grouped(images.size(), false);
+  for (std::size_t first = 0; first < images.size(); ++first) {
+    if (grouped[first]) continue;
+    const std::string key = class_settings_key(images[first].settings);
+    std::vector<std::size_t> members;
+    roi_batch rois;
+    discrete_batch discrete;
+    for (std::size_t i = first; i < images.size(); ++i) {
+      if (grouped[i] || class_settings_key(images[i].settings) != key) continue;
+      grouped[i] = true;
+      members.push_back(i);
+      append_rois(rois, images[i].rois);
+      append_rois(discrete, images[i].discrete);
+    }
+    try {
+      const std::vector<feature_block> blocks = engine.compute(classes, rois, discrete, images[first].settings);
+      for (std::size_t m = 0; m < members.size(); ++m) {
+        for (const feature_block& block : blocks) images[members[m]].blocks.push_back(block_rows(block, int(m), 1));
+      }
+      continue;
+    } catch (const roi_error& error) {
+      if (members.size() == 1) throw roi_error(where + ", " + images[first].name + " image: " + error.what());
+    }
+    for (std::size_t member : members) {
+      roi_image& image = images[member];
+      try {
+        image.blocks = engine.compute(classes, image.rois, image.discrete, image.settings);
+      } catch (const roi_error& error) {
+        throw roi_error(where + ", " + image.name + " image: " + error.what());
+      }
+    }
+  }
+}
+
 }  // namespace
 
 feature_row extract_case(const std::string& image_path, const std::string& mask_path,
-                         const extraction_parameters& parameters, int label) {
+                         const extraction_parameters& parameters, int label, feature_engine* engine) {
   extraction_settings settings = parameters.settings;
   if (label != 0) settings.label = label;
   const loaded_case loaded = load_case(image_path, mask_path, settings);
-  return extract_loaded(loaded, parameters, settings.label, mask_path + " (label " + std::to_string(settings.label) + ")");
+  return extract_loaded(loaded, parameters, settings.label, mask_path + " (label " + std::to_string(settings.label) + ")",
+                        engine);
 }
 
 feature_row extract_loaded(const loaded_case& loaded, const extraction_parameters& parameters, int label,
-                           const std::string& where) {
+                           const std::string& where, feature_engine* engine_or_null) {
+  feature_engine& engine = engine_or_null != nullptr ? *engine_or_null : default_engine();
+  const wavelet_function wavelet = [&engine](const wavelet_input& input, const voxel_box& wavelet_box,
+                                             const wavelet_options& options) {
+    return std::move(engine.wavelet({input}, {wavelet_box}, options).front());
+  };
   extraction_settings settings = parameters.settings;
   if (label != 0) settings.label = label;
 
@@ -194,12 +246,12 @@ feature_row extract_loaded(const loaded_case& loaded, const extraction_parameter
       roi_batch shape_rois;
       append_crop(loaded.image, shape_mask, box, shape_rois);
       if (selection.name == "shape") {
-        append_selected(selection, compute_shape_features(shape_rois), "original", row);
+        append_selected(selection, compute_shape_features(shape_rois), 0, "original", row);
       } else if (shape2d_enabled(loaded.image, box, settings)) {
         // A 2D file is read as one z slice, so its thin numpy axis is 0 for any force2Ddimension.
         const int thin_axis = loaded.image.file_dimensions == 2 ? 0 : settings.force2d_dimension;
         try {
-          append_selected(selection, compute_shape2d_features(shape_rois, thin_axis), "original", row);
+          append_selected(selection, compute_shape2d_features(shape_rois, thin_axis), 0, "original", row);
         } catch (const roi_error& error) {
           throw roi_error(where + ": " + error.what());
         }
@@ -207,29 +259,39 @@ feature_row extract_loaded(const loaded_case& loaded, const extraction_parameter
     }
   }
 
+  std::vector<roi_image> images;
   for (const image_type_selection& image_type : parameters.image_types) {
     const extraction_settings type_settings = settings_for_image_type(parameters, image_type);
     // An error of a filter whose settings do not fit this image gets the case and image type as prefix.
     // Errors of the features of a filtered image get their prefix inside and pass through unchanged.
     try {
-      compute_image_type(loaded.image, to_voxel_box(box), parameters, image_type, [&](filtered_image&& filtered) {
-        roi_batch rois;
-        append_crop(filtered.values.data(), filtered.box, loaded.image.spacing, texture_mask, box, rois);
-        try {
-          const discrete_batch discrete = discretise(rois, binning_for(type_settings, filtered.pixel_type));
-          for (const class_selection& selection : parameters.classes) {
-            if (selection.name.rfind("shape", 0) == 0) continue;
-            append_selected(selection, compute_class(selection.name, rois, discrete, type_settings), filtered.name,
-                            row);
-          }
-        } catch (const roi_error& error) {
-          throw roi_error(where + ", " + filtered.name + " image: " + error.what());
-        }
-      }, &texture_mask.inside);
+      compute_image_type(
+          loaded.image, to_voxel_box(box), parameters, image_type,
+          [&](filtered_image&& filtered) {
+            roi_image image;
+            image.name = filtered.name;
+            image.settings = type_settings;
+            append_crop(filtered.values.data(), filtered.box, loaded.image.spacing, texture_mask, box, image.rois);
+            try {
+              image.discrete = discretise(image.rois, binning_for(type_settings, filtered.pixel_type));
+            } catch (const roi_error& error) {
+              throw roi_error(where + ", " + filtered.name + " image: " + error.what());
+            }
+            images.push_back(std::move(image));
+          },
+          &texture_mask.inside, &wavelet);
     } catch (const roi_error&) {
       throw;
     } catch (const input_error& error) {
       throw input_error(where + ", image type " + image_type.name + ": " + error.what());
+    }
+  }
+  compute_image_classes(images, class_names(parameters), engine, where);
+  for (const roi_image& image : images) {
+    std::size_t block = 0;
+    for (const class_selection& selection : parameters.classes) {
+      if (selection.name.rfind("shape", 0) == 0) continue;
+      append_selected(selection, image.blocks[block++], 0, image.name, row);
     }
   }
   warn_about_nan(row, where);

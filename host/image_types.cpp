@@ -121,7 +121,7 @@ void compute_log_images(const volume& image, const voxel_box& box, const extract
 }
 
 void compute_wavelet_images(const volume& image, const voxel_box& box, const extraction_settings& settings,
-                            const filtered_image_sink& sink) {
+                            const wavelet_function* wavelet, const filtered_image_sink& sink) {
   wavelet_options options;
   options.wavelet = settings.filters.wavelet;
   options.level = settings.filters.level;
@@ -134,6 +134,12 @@ void compute_wavelet_images(const volume& image, const voxel_box& box, const ext
   input.values = image.values.data();
   input.precision = wavelet_precision_for(image.value_pixel_type);
   const std::string pixel_type = input.precision == wavelet_precision::float32 ? "float" : "double";
+  if (wavelet != nullptr) {
+    for (wavelet_decomposition& decomposition : (*wavelet)(input, box, options)) {
+      sink(filtered_image{decomposition.name, decomposition.box, std::move(decomposition.values), pixel_type});
+    }
+    return;
+  }
   wavelet_transform(input, box, options, [&](wavelet_decomposition&& decomposition) {
     sink(filtered_image{decomposition.name, decomposition.box, std::move(decomposition.values), pixel_type});
   });
@@ -256,7 +262,7 @@ std::string log_image_name(const std::string& sigma_text) {
 
 void compute_image_type(const volume& image, const voxel_box& box, const extraction_parameters& parameters,
                         const image_type_selection& image_type, const filtered_image_sink& sink,
-                        const std::vector<std::uint8_t>* roi) {
+                        const std::vector<std::uint8_t>* roi, const wavelet_function* wavelet) {
   const extraction_settings settings = settings_for_image_type(parameters, image_type);
   const std::string& type = image_type.name;
   if (type == "Original") {
@@ -265,7 +271,7 @@ void compute_image_type(const volume& image, const voxel_box& box, const extract
     if (settings.filters.ibsi_mode) {
       compute_wavelet_ibsi_images(image, box, settings, sink);
     } else {
-      compute_wavelet_images(image, box, settings, sink);
+      compute_wavelet_images(image, box, settings, wavelet, sink);
     }
   } else if (type == "LoG") {
     const std::vector<std::string> texts = sigma_texts(parameters, image_type, settings.filters.sigma.size());

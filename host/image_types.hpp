@@ -26,16 +26,21 @@ struct filtered_image {
 // Receives each filtered image as it is computed.
 using filtered_image_sink = std::function<void(filtered_image&&)>;
 
+// Computes the PyRadiomics-mode wavelet of one box, as wavelet_transform does (for example on a GPU).
+using wavelet_function =
+    std::function<std::vector<wavelet_decomposition>(const wavelet_input&, const voxel_box&, const wavelet_options&)>;
+
 // Computes the images of one image type from the loaded (preprocessed) image and passes each, cropped to
 // `box`, to `sink` in PyRadiomics' yield order. Wavelets are computed on the box and its margin only. The
 // other filters run on the whole image, as PyRadiomics runs them, and are then cropped. LoG sigmas that
 // PyRadiomics skips (image under 4 voxels along an axis, or sigma / spacing + 1 larger than the image) are
 // skipped with a warning on stderr. LBP3D needs `roi`, the ROI mask on the image's grid (non-zero inside),
 // because it is computed at the ROI's voxels only. Throws input_error for an image type radcore does not
-// implement, and for LBP3D without `roi`.
+// implement, and for LBP3D without `roi`. `wavelet`, when given, replaces wavelet_transform for the
+// PyRadiomics-mode wavelet.
 void compute_image_type(const volume& image, const voxel_box& box, const extraction_parameters& parameters,
                         const image_type_selection& image_type, const filtered_image_sink& sink,
-                        const std::vector<std::uint8_t>* roi = nullptr);
+                        const std::vector<std::uint8_t>* roi = nullptr, const wavelet_function* wavelet = nullptr);
 
 // Returns PyRadiomics' name of the LoG image for a sigma as written in the parameter file: Python's str() of
 // the YAML number with '.' replaced by '-', so 3.0 gives "log-sigma-3-0-mm-3D" and 3 gives "log-sigma-3-mm-3D".

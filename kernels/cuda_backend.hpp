@@ -17,6 +17,7 @@
 #include "kernels/ngtdm.hpp"
 #include "kernels/roi.hpp"
 #include "kernels/texture.hpp"
+#include "kernels/wavelet.hpp"
 
 namespace radcore {
 
@@ -30,6 +31,19 @@ int cuda_device_count();
 // Returns a one-line description of device 0 (name, compute capability, memory), or the reason why no
 // device is usable.
 std::string cuda_device_description();
+
+// Makes `device` (0-based, after CUDA_VISIBLE_DEVICES) the current device of the calling thread, taken modulo
+// the number of devices. Throws cuda::cuda_error when no device is usable.
+void cuda_use_device(int device);
+
+// First-order features laid out as compute_firstorder_features returns them on the CPU.
+feature_block cuda_compute_firstorder_features(const roi_batch& rois, const discrete_batch& discrete,
+                                               double voxel_array_shift);
+
+// The PyRadiomics-mode wavelet of boxes[i] of images[i] for every i, each as wavelet_transform yields it.
+std::vector<std::vector<wavelet_decomposition>> cuda_wavelet_transform(const std::vector<wavelet_input>& images,
+                                                                       const std::vector<voxel_box>& boxes,
+                                                                       const wavelet_options& options);
 
 // Feature blocks laid out as compute_<family>_features returns them on the CPU.
 feature_block cuda_compute_glcm_features(const discrete_batch& batch, const texture_settings& settings);

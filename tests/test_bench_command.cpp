@@ -8,6 +8,10 @@
 
 #include "tests/cohort_fixtures.hpp"
 
+#if defined(RADCORE_HAS_CUDA)
+#include "kernels/cuda_backend.hpp"
+#endif
+
 namespace radcore {
 namespace {
 
@@ -50,9 +54,11 @@ TEST_F(BenchCommand, UnknownWorkloadIsRejected) {
   EXPECT_TRUE(testing::contains(result.err, "workload 'nonsense' is unknown")) << result.err;
 }
 
-TEST_F(BenchCommand, CudaDeviceIsRejectedForNow) {
-  // Whether or not the CUDA backend is compiled in, the bench workload runs on the CPU only so far.
-  const testing::command_result result = run("bench --device cuda");
+TEST_F(BenchCommand, CudaWithoutDeviceIsRejected) {
+#if defined(RADCORE_HAS_CUDA)
+  if (cuda_device_available()) GTEST_SKIP() << "a CUDA device is usable here, so --device cuda runs";
+#endif
+  const testing::command_result result = run("bench --device cuda --seconds 0.02");
   EXPECT_EQ(result.status, 1);
   EXPECT_TRUE(testing::contains(result.err, "--device cuda")) << result.err;
   EXPECT_TRUE(testing::contains(result.err, "use --device cpu")) << result.err;

@@ -158,7 +158,6 @@ int visible_gpu_count() {
 }
 
 // Describes where a worker rank extracts. A rank's GPU is its local rank modulo the node's GPUs.
-// NOTE: cohort extraction runs on the CPU backend only, so the GPU is chosen and reported, not used.
 std::string device_choice(const cohort_options& options, const rank_placement& placement) {
   const std::string cpu = "CPU backend with " + std::to_string(options.jobs) +
                           (options.jobs == 1 ? " extraction thread" : " extraction threads");
@@ -167,8 +166,9 @@ std::string device_choice(const cohort_options& options, const rank_placement& p
   if (gpus == 0) {
     return cpu + (built_backends().size() > 1 ? " (no usable CUDA device)" : " (no CUDA backend built)");
   }
-  return cpu + "; GPU " + std::to_string(placement.local_rank % gpus) + " of the node's " + std::to_string(gpus) +
-         " would be this rank's, but cohort extraction does not use the CUDA backend yet";
+  return "CUDA backend on GPU " + std::to_string(placement.local_rank % gpus) + " of the node's " +
+         std::to_string(gpus) + ", with " + std::to_string(options.jobs) +
+         (options.jobs == 1 ? " extraction thread" : " extraction threads");
 }
 
 // Returns the number of CPUs this process may run on, 0 when the kernel does not report them.
@@ -262,6 +262,7 @@ int run_worker_rank(const cohort_options& options, mpi_channel& channel, const r
       shard_options.store_path = shard_path(options.store_path, channel.rank());
       shard_options.resume = true;  // a shard of an earlier attempt keeps its rows
       shard_options.force = false;
+      shard_options.gpu_index = placement.local_rank;
       std::ostream discard(nullptr);
       store_start start = open_store(shard_options, cases, make_header(options, cases), discard);
       start.stored.clear();

@@ -44,6 +44,12 @@ std::string cuda_device_description() {
   return description.str();
 }
 
+void cuda_use_device(int device) {
+  int count = 0;
+  RADCORE_CUDA_CHECK(cudaGetDeviceCount(&count));
+  RADCORE_CUDA_CHECK(cudaSetDevice(count > 0 ? device % count : 0));
+}
+
 namespace cuda {
 
 std::size_t max_shared_bytes_per_block() {
