@@ -52,6 +52,14 @@ feature_block cuda_compute_glszm_features(const discrete_batch& batch, const tex
 feature_block cuda_compute_gldm_features(const discrete_batch& batch, const texture_settings& settings);
 feature_block cuda_compute_ngtdm_features(const discrete_batch& batch, const texture_settings& settings);
 
+// First-order features laid out as compute_firstorder_features returns them, with the same input checks
+// and errors. Order statistics, means, sums of squares and Uniformity are bitwise the CPU's, except that a
+// zero order statistic may differ in sign where an ROI has both -0.0 and +0.0. Skewness, Kurtosis and
+// Entropy go through the device's pow and log2 and agree to rounding. Throws input_error when
+// the batch has more than INT_MAX voxels inside its masks, the most CUB's segmented sort takes in one call.
+feature_block cuda_compute_firstorder_features(const roi_batch& rois, const discrete_batch& discrete,
+                                               double voxel_array_shift);
+
 // The matrices the device's feature step reads, one per ROI, in the layouts of glcm_matrix, glrlm_matrix,
 // compute_glszm_matrix, compute_gldm_matrix and compute_ngtdm_matrix, for parity checks against the CPU.
 std::vector<texture_matrix> cuda_glcm_matrices(const discrete_batch& batch, const texture_settings& settings);

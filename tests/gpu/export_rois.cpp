@@ -1,6 +1,6 @@
-// Writes discretised ROI batches of the shared cases to binary files, so that the GPU tests can run on real
-// ROIs on a machine without ITK. Usage: radcore_gpu_export OUTPUT_FOLDER. Reads ../shared/data (or
-// $RADCORE_SHARED_DATA) and writes one .rcdb file per batch.
+// Writes discretised ROI batches of the shared cases, with their intensities and masks, to binary files, so
+// that the GPU tests can run on real ROIs on a machine without ITK. Usage: radcore_gpu_export OUTPUT_FOLDER.
+// Reads ../shared/data (or $RADCORE_SHARED_DATA) and writes one .rcdb file per batch.
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -51,12 +51,14 @@ int main(int argc, char** argv) {
     }
     radcore::binning_settings width;
     width.bin_width = 25.0;
-    radcore::testing::write_discrete_batch(radcore::discretise(rois, width), (output / "shared_bw25.rcdb").string());
+    radcore::testing::write_discrete_batch(radcore::discretise(rois, width), (output / "shared_bw25.rcdb").string(),
+                                           &rois);
     radcore::binning_settings count;
     count.bin_count = 64;
-    radcore::testing::write_discrete_batch(radcore::discretise(rois, count), (output / "shared_bc64.rcdb").string());
+    radcore::testing::write_discrete_batch(radcore::discretise(rois, count), (output / "shared_bc64.rcdb").string(),
+                                           &rois);
     std::cout << "exported " << rois.rois() << " ROIs of " << cases.size() << " shared cases to " << output.string()
-              << " (bin width 25 and bin count 64)\n";
+              << " (bin width 25 and bin count 64, with intensities)\n";
   } catch (const std::exception& error) {
     std::cerr << "radcore_gpu_export: " << error.what() << "\n";
     return 1;

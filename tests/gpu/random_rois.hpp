@@ -75,3 +75,75 @@ inline discrete_batch random_cube_batch(std::uint64_t seed, int count, int edge)
 }
 
 }  // namespace radcore::testing
+
+namespace radcore::testing {
+
+// How random_roi_batch draws an ROI's intensities.
+enum class random_intensity {
+  continuous,    // normal, with negative values
+  duplicates,    // a few integers, so that most values repeat
+  float32,       // normal values rounded to float32, as images stored in float32 give
+  constant,      // one value for the whole ROI
+  signed_zeros,  // -0.0 and +0.0 among small integers
+};
+
+struct random_intensity_shape {
+  extent3 size;
+  random_intensity kind = random_intensity::continuous;
+  double inside = 0.85;  // probability that a voxel belongs to the ROI
+};
+
+// Appends one ROI of random intensities to `rois`. At least one voxel is inside the ROI.
+inline void add_random_intensity_roi(roi_batch& rois, const random_intensity_shape& shape, std::mt19937_64& random) {
+  std::normal_distribution<double> normal(40.0, 300.0);
+  std::uniform_int_distribution<int> small_integer(-3, 4);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const double constant = normal(random);
+  std::vector<double> values(std::size_t(shape.size.count()));
+  std::vector<std::uint8_t> mask(values.size());
+  for (std::size_t v = 0; v < values.size(); ++v) {
+    switch (shape.kind) {
+      case random_intensity::continuous: values[v] = normal(random); break;
+      case random_intensity::duplicates: values[v] = 25.0 * small_integer(random); break;
+      case random_intensity::float32: values[v] = double(float(normal(random))); break;
+      case random_intensity::constant: values[v] = constant; break;
+      case random_intensity::signed_zeros: {
+        // Three draws in eight give -0.0, one gives +0.0.
+        const int drawn = small_integer(random);
+        if (drawn < 0) {
+          values[v] = -0.0;
+        } else {
+          values[v] = double(drawn);
+        }
+        break;
+      }
+    }
+    mask[v] = unit(random) < shape.inside ? 1 : 0;
+  }
+  mask[values.size() / 2] = 1;
+  const std::array<double, 3> spacing = {0.5 + unit(random), 0.7, 1.0 + 2.0 * unit(random)};
+  rois.add(shape.size, spacing, values.data(), mask.data());
+}
+
+// A batch of ROIs of random intensities for first-order features: single voxels, lines along each axis,
+// single slices and cubes up to 40 voxels a side, each kind of random_intensity at several sizes.
+inline roi_batch random_roi_batch(std::uint64_t seed) {
+  using kind = random_intensity;
+  std::mt19937_64 random(seed);
+  const std::vector<random_intensity_shape> shapes = {
+      {{1, 1, 1}, kind::continuous, 1.0},     {{1, 1, 1}, kind::signed_zeros, 1.0},
+      {{9, 1, 1}, kind::continuous, 1.0},     {{1, 7, 1}, kind::duplicates, 1.0},
+      {{1, 1, 17}, kind::float32, 0.9},       {{2, 1, 1}, kind::signed_zeros, 1.0},
+      {{12, 10, 1}, kind::continuous, 0.8},   {{1, 8, 6}, kind::duplicates, 0.9},
+      {{5, 5, 5}, kind::constant, 0.7},       {{6, 6, 6}, kind::signed_zeros, 0.9},
+      {{16, 16, 16}, kind::float32, 0.85},    {{20, 20, 20}, kind::duplicates, 0.6},
+      {{30, 7, 3}, kind::continuous, 0.95},   {{24, 24, 24}, kind::constant, 1.0},
+      {{40, 40, 40}, kind::continuous, 0.85}, {{40, 40, 40}, kind::duplicates, 1.0},
+      {{33, 40, 29}, kind::float32, 0.5},     {{11, 13, 2}, kind::signed_zeros, 0.8},
+  };
+  roi_batch rois;
+  for (const random_intensity_shape& shape : shapes) add_random_intensity_roi(rois, shape, random);
+  return rois;
+}
+
+}  // namespace radcore::testing
