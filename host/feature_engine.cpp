@@ -59,6 +59,46 @@ std::string class_settings_key(const extraction_settings& settings) {
   return key.str();
 }
 
+roi_batch slice_rois(const roi_batch& batch, int first, int count) {
+  roi_batch part;
+  const std::size_t begin = std::size_t(first), end = std::size_t(first + count);
+  part.size.assign(batch.size.begin() + std::ptrdiff_t(begin), batch.size.begin() + std::ptrdiff_t(end));
+  part.spacing.assign(batch.spacing.begin() + std::ptrdiff_t(begin), batch.spacing.begin() + std::ptrdiff_t(end));
+  const std::int64_t base = batch.voxel_offset[begin];
+  part.voxel_offset.clear();
+  for (std::size_t r = begin; r <= end; ++r) part.voxel_offset.push_back(batch.voxel_offset[r] - base);
+  part.intensity.assign(batch.intensity.begin() + base, batch.intensity.begin() + batch.voxel_offset[end]);
+  part.mask.assign(batch.mask.begin() + base, batch.mask.begin() + batch.voxel_offset[end]);
+  return part;
+}
+
+discrete_batch slice_rois(const discrete_batch& batch, int first, int count) {
+  discrete_batch part;
+  const std::size_t begin = std::size_t(first), end = std::size_t(first + count);
+  part.size.assign(batch.size.begin() + std::ptrdiff_t(begin), batch.size.begin() + std::ptrdiff_t(end));
+  part.spacing.assign(batch.spacing.begin() + std::ptrdiff_t(begin), batch.spacing.begin() + std::ptrdiff_t(end));
+  const std::int64_t voxel_base = batch.voxel_offset[begin];
+  part.voxel_offset.clear();
+  for (std::size_t r = begin; r <= end; ++r) part.voxel_offset.push_back(batch.voxel_offset[r] - voxel_base);
+  part.level.assign(batch.level.begin() + voxel_base, batch.level.begin() + batch.voxel_offset[end]);
+  const std::int64_t level_base = batch.level_offset[begin];
+  part.level_offset.clear();
+  for (std::size_t r = begin; r <= end; ++r) part.level_offset.push_back(batch.level_offset[r] - level_base);
+  part.grey_value.assign(batch.grey_value.begin() + level_base, batch.grey_value.begin() + batch.level_offset[end]);
+  part.ng.assign(batch.ng.begin() + std::ptrdiff_t(begin), batch.ng.begin() + std::ptrdiff_t(end));
+  return part;
+}
+
+std::vector<int> split_by_voxels(const std::vector<std::int64_t>& voxel_offset, std::int64_t max_voxels) {
+  const int rois = int(voxel_offset.size()) - 1;
+  std::vector<int> starts{0};
+  for (int r = 1; r < rois; ++r) {
+    if (voxel_offset[std::size_t(r) + 1] - voxel_offset[std::size_t(starts.back())] > max_voxels) starts.push_back(r);
+  }
+  if (rois > 0) starts.push_back(rois);
+  return starts;
+}
+
 feature_block block_rows(const feature_block& block, int first, int count) {
   feature_block rows(count, block.features);
   const auto begin = block.values.begin() + std::ptrdiff_t(first) * block.features;
@@ -117,14 +157,37 @@ class cpu_engine final : public feature_engine {
 // call that failed, such as an allocation beyond the device's memory) moves the batch to the CPU.
 class cuda_engine final : public feature_engine {
  public:
+  // Crop voxels per device call. Larger batches are split, which keeps first order within the int item count
+  // of CUB's segmented sort and the working set to a few GiB: GLSZM keeps four 32-bit arrays per crop voxel
+  // (levels, labels, zone sizes, columns) besides its matrices, 1 GiB at this size.
+  static constexpr std::int64_t max_batch_voxels = std::int64_t(1) << 26;
+
   explicit cuda_engine(int use_device) { cuda_use_device(use_device); }
 
   std::vector<feature_block> compute(const std::vector<std::string>& classes, const roi_batch& rois,
                                      const discrete_batch& discrete, const extraction_settings& settings) override {
     try {
+      const std::vector<int> starts = split_by_voxels(rois.voxel_offset, max_batch_voxels);
+      if (starts.size() <= 2) {
+        std::vector<feature_block> blocks;
+        blocks.reserve(classes.size());
+        for (const std::string& name : classes) blocks.push_back(compute_class(name, rois, discrete, settings));
+        gpu_images_ += rois.rois();
+        return blocks;
+      }
       std::vector<feature_block> blocks;
-      blocks.reserve(classes.size());
-      for (const std::string& name : classes) blocks.push_back(compute_class(name, rois, discrete, settings));
+      for (const std::string& name : classes) {
+        feature_block block(rois.rois(), 0);
+        block.values.clear();
+        for (std::size_t c = 0; c + 1 < starts.size(); ++c) {
+          const int count = starts[c + 1] - starts[c];
+          const feature_block part = compute_class(name, slice_rois(rois, starts[c], count),
+                                                   slice_rois(discrete, starts[c], count), settings);
+          block.features = part.features;
+          block.values.insert(block.values.end(), part.values.begin(), part.values.end());
+        }
+        blocks.push_back(std::move(block));
+      }
       gpu_images_ += rois.rois();
       return blocks;
     } catch (const input_error&) {

@@ -71,6 +71,15 @@ std::string class_settings_key(const extraction_settings& settings);
 void append_rois(roi_batch& into, const roi_batch& from);
 void append_rois(discrete_batch& into, const discrete_batch& from);
 
+// Returns ROI images [first, first + count) of `batch` as a batch of their own.
+roi_batch slice_rois(const roi_batch& batch, int first, int count);
+discrete_batch slice_rois(const discrete_batch& batch, int first, int count);
+
+// Splits ROI images 0 .. rois - 1 into consecutive runs of at most `max_voxels` voxels each (at least one
+// ROI image per run), where voxel_offset holds the batch's offsets. Returns the first ROI image of each run
+// and, last, `rois`.
+std::vector<int> split_by_voxels(const std::vector<std::int64_t>& voxel_offset, std::int64_t max_voxels);
+
 // Returns rows [first, first + count) of `block`.
 feature_block block_rows(const feature_block& block, int first, int count);
 

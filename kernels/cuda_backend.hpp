@@ -36,10 +36,6 @@ std::string cuda_device_description();
 // the number of devices. Throws cuda::cuda_error when no device is usable.
 void cuda_use_device(int device);
 
-// First-order features laid out as compute_firstorder_features returns them on the CPU.
-feature_block cuda_compute_firstorder_features(const roi_batch& rois, const discrete_batch& discrete,
-                                               double voxel_array_shift);
-
 // The PyRadiomics-mode wavelet of boxes[i] of images[i] for every i, each as wavelet_transform yields it.
 std::vector<std::vector<wavelet_decomposition>> cuda_wavelet_transform(const std::vector<wavelet_input>& images,
                                                                        const std::vector<voxel_box>& boxes,

@@ -4,6 +4,7 @@
 // these tests check the merging and splitting, not the device.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <mutex>
@@ -114,6 +115,44 @@ TEST(FeatureEngine, MergedBatchMatchesSeparateImages) {
       expect_same_bits(block_rows(merged[c], int(i), 1), alone[c], all_classes[c] + " of image " + std::to_string(i));
     }
   }
+}
+
+TEST(FeatureEngine, SliceMatchesSeparateImages) {
+  const image_set set = random_images(16, 5);
+  roi_batch rois;
+  discrete_batch discrete;
+  for (std::size_t i = 0; i < set.rois.size(); ++i) {
+    append_rois(rois, set.rois[i]);
+    append_rois(discrete, set.discrete[i]);
+  }
+  const roi_batch middle = slice_rois(rois, 1, 3);
+  const discrete_batch middle_levels = slice_rois(discrete, 1, 3);
+  ASSERT_EQ(middle.rois(), 3);
+  ASSERT_EQ(middle_levels.rois(), 3);
+  for (int i = 0; i < 3; ++i) {
+    const roi_batch& alone = set.rois[std::size_t(i) + 1];
+    const discrete_batch& alone_levels = set.discrete[std::size_t(i) + 1];
+    const std::int64_t first = middle.voxel_offset[std::size_t(i)];
+    const std::int64_t count = alone.voxel_offset.back();
+    EXPECT_EQ(middle.voxel_offset[std::size_t(i) + 1] - first, count);
+    EXPECT_TRUE(std::equal(alone.intensity.begin(), alone.intensity.end(), middle.intensity.begin() + first));
+    EXPECT_TRUE(std::equal(alone.mask.begin(), alone.mask.end(), middle.mask.begin() + first));
+    EXPECT_TRUE(std::equal(alone_levels.level.begin(), alone_levels.level.end(), middle_levels.level.begin() + first));
+    const std::int64_t level_first = middle_levels.level_offset[std::size_t(i)];
+    EXPECT_TRUE(std::equal(alone_levels.grey_value.begin(), alone_levels.grey_value.end(),
+                           middle_levels.grey_value.begin() + level_first));
+    EXPECT_EQ(middle_levels.ng[std::size_t(i)], alone_levels.ng[0]);
+  }
+}
+
+TEST(FeatureEngine, SplitByVoxelsBoundsEachRun) {
+  // ROI images of 10, 30, 5, 50 and 5 voxels.
+  const std::vector<std::int64_t> offsets{0, 10, 40, 45, 95, 100};
+  EXPECT_EQ(split_by_voxels(offsets, 1000), (std::vector<int>{0, 5}));
+  EXPECT_EQ(split_by_voxels(offsets, 45), (std::vector<int>{0, 3, 4, 5}));
+  // An image larger than the bound gets a run of its own.
+  EXPECT_EQ(split_by_voxels(offsets, 20), (std::vector<int>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(split_by_voxels({0}, 20), (std::vector<int>{0}));
 }
 
 TEST(FeatureEngine, BatchingMergesConcurrentRequests) {

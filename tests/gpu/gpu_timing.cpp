@@ -1,36 +1,226 @@
-// Times the CUDA backend against the CPU backend on random cubes and prints one table of ROIs per second.
-// GPU times are measured with CUDA events around each batch call (upload, kernels and download included)
-// after one warm-up call. CPU times come from compute_<family>_features on one thread with a steady clock,
-// on a smaller batch of the same ROIs, because their time per ROI does not depend on the batch size. Usage: radcore_gpu_timing [--quick].
+// Times the CUDA backend against the CPU backend in the same run and prints one table of ROIs per second,
+// per family and for the study configuration (the original image plus the eight coif1 wavelet
+// decompositions, first order and the five texture families on each, shape on the original).
+//
+// ROIs are cubes of 10, 20 and 40 voxels a side with an ellipsoid mask, cut from one smooth, noisy image
+// per size, so the wavelet reads real margins. GPU figures of a family are CUDA events around one batch call
+// (upload, kernels and download included) after a warm-up call. The study figure is wall time for the
+// whole chain on a batch: shape on every CPU thread while the GPU computes the wavelet, then discretisation
+// of the nine images on CPU threads and one call per family for all of them. CPU figures come from the CPU
+// backend on one thread, on a few ROIs of the same batch. The run stops timing new cells after
+// `time_budget_seconds`, so that it fits the time of a GPU check. Usage: radcore_gpu_timing [--quick].
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <future>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "kernels/cuda/cuda_check.hpp"
 #include "kernels/cuda_backend.hpp"
+#include "kernels/discretise.hpp"
+#include "kernels/firstorder.hpp"
+#include "kernels/glcm.hpp"
 #include "kernels/gldm.hpp"
 #include "kernels/glrlm.hpp"
 #include "kernels/glszm.hpp"
 #include "kernels/ngtdm.hpp"
-#include "tests/gpu/random_rois.hpp"
+#include "kernels/shape.hpp"
+#include "kernels/wavelet.hpp"
 
 namespace {
 
 using namespace radcore;
-using features_function = feature_block (*)(const discrete_batch&, const texture_settings&);
+using clock_type = std::chrono::steady_clock;
 
-struct family_functions {
-  const char* name;
-  std::vector<features_function> cpu;  // the study configuration runs all five families
-  std::vector<features_function> gpu;
+constexpr double time_budget_seconds = 75.0;
+// Largest batch, in crop voxels times images per ROI, that a cell times; larger cells print "-".
+constexpr std::int64_t max_cell_voxels = std::int64_t(24) << 20;
+
+const char* const texture_families[] = {"glcm", "glrlm", "glszm", "gldm", "ngtdm"};
+
+// One size's ROIs: boxes of one image, their crops with masks, and the crops discretised.
+struct roi_set {
+  int edge = 0;
+  std::array<int, 3> image_size{};
+  std::vector<double> image;
+  std::vector<voxel_box> boxes;
+  roi_batch crops;
+  discrete_batch levels;
 };
 
-// Returns the first `count` ROIs of `batch` as a batch of their own.
-discrete_batch first_rois(const discrete_batch& batch, int count) {
+roi_set make_rois(int edge, int count, std::uint64_t seed) {
+  std::mt19937_64 random(seed);
+  roi_set set;
+  set.edge = edge;
+  const int side = std::max(4 * edge, 64);
+  set.image_size = {side, side, side};
+  set.image.resize(std::size_t(side) * side * side);
+  std::normal_distribution<double> noise(0.0, 40.0);
+  std::size_t i = 0;
+  for (int z = 0; z < side; ++z) {
+    for (int y = 0; y < side; ++y) {
+      for (int x = 0; x < side; ++x, ++i) {
+        set.image[i] = std::round(300.0 + 120.0 * std::sin(0.7 * x + 0.3 * y) * std::cos(0.5 * z) + noise(random));
+      }
+    }
+  }
+  std::uniform_int_distribution<int> corner(0, side - edge);
+  const double centre = 0.5 * (edge - 1), radius = 0.5 * edge;
+  std::vector<std::uint8_t> mask(std::size_t(edge) * edge * edge);
+  i = 0;
+  for (int z = 0; z < edge; ++z) {
+    for (int y = 0; y < edge; ++y) {
+      for (int x = 0; x < edge; ++x, ++i) {
+        const double dx = (x - centre) / radius, dy = (y - centre) / radius, dz = (z - centre) / radius;
+        mask[i] = dx * dx + dy * dy + dz * dz <= 1.0 ? 1 : 0;
+      }
+    }
+  }
+  std::vector<double> values(mask.size());
+  for (int r = 0; r < count; ++r) {
+    voxel_box box;
+    box.lower = {corner(random), corner(random), corner(random)};
+    box.size = {edge, edge, edge};
+    set.boxes.push_back(box);
+    i = 0;
+    for (int z = 0; z < edge; ++z) {
+      for (int y = 0; y < edge; ++y) {
+        for (int x = 0; x < edge; ++x, ++i) {
+          const std::size_t source = std::size_t(box.lower[0] + x) +
+                                     std::size_t(side) * (std::size_t(box.lower[1] + y) +
+                                                          std::size_t(side) * std::size_t(box.lower[2] + z));
+          values[i] = set.image[source];
+        }
+      }
+    }
+    set.crops.add({edge, edge, edge}, {1.0, 1.0, 1.0}, values.data(), mask.data());
+  }
+  set.levels = discretise(set.crops, binning_settings{});
+  return set;
+}
+
+roi_batch first_crops(const roi_batch& batch, int count) {
+  roi_batch part;
+  part.size.assign(batch.size.begin(), batch.size.begin() + count);
+  part.spacing.assign(batch.spacing.begin(), batch.spacing.begin() + count);
+  part.voxel_offset.assign(batch.voxel_offset.begin(), batch.voxel_offset.begin() + count + 1);
+  part.intensity.assign(batch.intensity.begin(), batch.intensity.begin() + batch.voxel_offset[std::size_t(count)]);
+  part.mask.assign(batch.mask.begin(), batch.mask.begin() + batch.voxel_offset[std::size_t(count)]);
+  return part;
+}
+
+std::vector<wavelet_input> inputs_for(const roi_set& set, int count) {
+  wavelet_input input;
+  input.size = set.image_size;
+  input.values = set.image.data();
+  return std::vector<wavelet_input>(std::size_t(count), input);
+}
+
+feature_block texture_on(const std::string& family, const discrete_batch& batch, bool gpu) {
+  const texture_settings settings;
+  if (family == "glcm") return gpu ? cuda_compute_glcm_features(batch, settings) : compute_glcm_features(batch, settings);
+  if (family == "glrlm") return gpu ? cuda_compute_glrlm_features(batch, settings) : compute_glrlm_features(batch, settings);
+  if (family == "glszm") return gpu ? cuda_compute_glszm_features(batch, settings) : compute_glszm_features(batch, settings);
+  if (family == "gldm") return gpu ? cuda_compute_gldm_features(batch, settings) : compute_gldm_features(batch, settings);
+  return gpu ? cuda_compute_ngtdm_features(batch, settings) : compute_ngtdm_features(batch, settings);
+}
+
+// Shape of every ROI of `crops` on `threads` CPU threads, each taking a contiguous share.
+void shape_on_threads(const roi_batch& crops, int threads) {
+  std::vector<std::thread> pool;
+  const int rois = crops.rois();
+  const int share = (rois + threads - 1) / threads;
+  for (int first = 0; first < rois; first += share) {
+    const int count = std::min(share, rois - first);
+    pool.emplace_back([&crops, first, count] {
+      roi_batch part;
+      for (int r = first; r < first + count; ++r) {
+        part.add(crops.size[std::size_t(r)], crops.spacing[std::size_t(r)],
+                 crops.intensity.data() + crops.voxel_offset[std::size_t(r)],
+                 crops.mask.data() + crops.voxel_offset[std::size_t(r)]);
+      }
+      compute_shape_features(part);
+    });
+  }
+  for (std::thread& thread : pool) thread.join();
+}
+
+// The nine images of every ROI: the crops, then each decomposition cropped with the same masks.
+std::vector<roi_batch> study_images(const roi_batch& crops, const std::vector<std::vector<wavelet_decomposition>>& bands) {
+  std::vector<roi_batch> images(1, crops);
+  for (std::size_t d = 0; d + 1 < 10 && !bands.empty() && d < bands.front().size(); ++d) {
+    roi_batch image;
+    for (int r = 0; r < crops.rois(); ++r) {
+      image.add(crops.size[std::size_t(r)], crops.spacing[std::size_t(r)], bands[std::size_t(r)][d].values.data(),
+                crops.mask.data() + crops.voxel_offset[std::size_t(r)]);
+    }
+    images.push_back(std::move(image));
+  }
+  return images;
+}
+
+// The whole study configuration for the first `count` ROIs of `set`, on the GPU or on one CPU thread.
+void run_study(const roi_set& set, int count, bool gpu, int cpu_threads) {
+  const roi_batch crops = first_crops(set.crops, count);
+  const std::vector<voxel_box> boxes(set.boxes.begin(), set.boxes.begin() + count);
+  const wavelet_options options;
+  if (!gpu) {
+    compute_shape_features(crops);
+    std::vector<std::vector<wavelet_decomposition>> bands(std::size_t(count));
+    for (int r = 0; r < count; ++r) {
+      wavelet_transform(inputs_for(set, 1).front(), boxes[std::size_t(r)], options,
+                        [&](wavelet_decomposition&& d) { bands[std::size_t(r)].push_back(std::move(d)); });
+    }
+    for (const roi_batch& image : study_images(crops, bands)) {
+      const discrete_batch levels = discretise(image, binning_settings{});
+      compute_firstorder_features(image, levels, 0.0);
+      for (const char* family : texture_families) texture_on(family, levels, false);
+    }
+    return;
+  }
+  std::future<void> shape = std::async(std::launch::async, [&] { shape_on_threads(crops, cpu_threads); });
+  const std::vector<roi_batch> images = study_images(crops, cuda_wavelet_transform(inputs_for(set, count), boxes, options));
+  std::vector<discrete_batch> levels(images.size());
+  std::vector<std::thread> pool;
+  for (std::size_t k = 0; k < images.size(); ++k) {
+    pool.emplace_back([&, k] { levels[k] = discretise(images[k], binning_settings{}); });
+  }
+  for (std::thread& thread : pool) thread.join();
+  roi_batch all_images = images.front();
+  discrete_batch all_levels = levels.front();
+  for (std::size_t k = 1; k < images.size(); ++k) {
+    const roi_batch& image = images[k];
+    const std::int64_t voxel_base = all_images.voxel_offset.back();
+    for (int r = 0; r < image.rois(); ++r) {
+      all_images.add(image.size[std::size_t(r)], image.spacing[std::size_t(r)],
+                     image.intensity.data() + image.voxel_offset[std::size_t(r)],
+                     image.mask.data() + image.voxel_offset[std::size_t(r)]);
+    }
+    const discrete_batch& part = levels[k];
+    const std::int64_t level_base = all_levels.level_offset.back();
+    all_levels.size.insert(all_levels.size.end(), part.size.begin(), part.size.end());
+    all_levels.spacing.insert(all_levels.spacing.end(), part.spacing.begin(), part.spacing.end());
+    for (std::size_t r = 1; r < part.voxel_offset.size(); ++r) all_levels.voxel_offset.push_back(voxel_base + part.voxel_offset[r]);
+    all_levels.level.insert(all_levels.level.end(), part.level.begin(), part.level.end());
+    for (std::size_t r = 1; r < part.level_offset.size(); ++r) all_levels.level_offset.push_back(level_base + part.level_offset[r]);
+    all_levels.grey_value.insert(all_levels.grey_value.end(), part.grey_value.begin(), part.grey_value.end());
+    all_levels.ng.insert(all_levels.ng.end(), part.ng.begin(), part.ng.end());
+  }
+  cuda_compute_firstorder_features(all_images, all_levels, 0.0);
+  for (const char* family : texture_families) texture_on(family, all_levels, true);
+  shape.get();
+}
+
+discrete_batch first_levels(const discrete_batch& batch, int count) {
   discrete_batch part;
   part.size.assign(batch.size.begin(), batch.size.begin() + count);
   part.spacing.assign(batch.spacing.begin(), batch.spacing.begin() + count);
@@ -42,29 +232,76 @@ discrete_batch first_rois(const discrete_batch& batch, int count) {
   return part;
 }
 
-double gpu_rois_per_second(const std::vector<features_function>& functions, const discrete_batch& batch) {
-  const texture_settings settings;
-  for (features_function f : functions) f(batch, settings);  // warm-up: module load, first allocations
+// The first `count` ROIs of a set, sliced before timing so that no cell times the slicing.
+struct roi_slice {
+  roi_batch crops;
+  discrete_batch levels;
+  std::vector<voxel_box> boxes;
+  std::vector<wavelet_input> inputs;
+};
+
+roi_slice slice_of(const roi_set& set, int count) {
+  return {first_crops(set.crops, count), first_levels(set.levels, count),
+          std::vector<voxel_box>(set.boxes.begin(), set.boxes.begin() + count), inputs_for(set, count)};
+}
+
+// One row of the table: how a family runs on a slice on the GPU and on the CPU backend.
+struct family_row {
+  std::string name;
+  int images = 1;          // images per ROI the family processes (9 for the study)
+  bool gpu_events = true;  // false: the GPU column is host wall time
+  std::function<void(const roi_slice&)> gpu;
+  std::function<void(const roi_slice&)> cpu;
+};
+
+std::vector<family_row> family_rows(const roi_set& set, int cpu_threads) {
+  const wavelet_options options;
+  std::vector<family_row> rows;
+  rows.push_back({"firstorder", 1, true,
+                  [](const roi_slice& s) { cuda_compute_firstorder_features(s.crops, s.levels, 0.0); },
+                  [](const roi_slice& s) { compute_firstorder_features(s.crops, s.levels, 0.0); }});
+  for (const char* family : texture_families) {
+    const std::string name = family;
+    rows.push_back({name, 1, true, [name](const roi_slice& s) { texture_on(name, s.levels, true); },
+                    [name](const roi_slice& s) { texture_on(name, s.levels, false); }});
+  }
+  rows.push_back({"wavelet", 8, true,
+                  [options](const roi_slice& s) { cuda_wavelet_transform(s.inputs, s.boxes, options); },
+                  [options](const roi_slice& s) {
+                    for (std::size_t r = 0; r < s.boxes.size(); ++r) {
+                      wavelet_transform(s.inputs[r], s.boxes[r], options, [](wavelet_decomposition&&) {});
+                    }
+                  }});
+  rows.push_back({"shape", 1, false, [cpu_threads](const roi_slice& s) { shape_on_threads(s.crops, cpu_threads); },
+                  [](const roi_slice& s) { compute_shape_features(s.crops); }});
+  rows.push_back({"study", 9, false,
+                  [&set, cpu_threads](const roi_slice& s) { run_study(set, s.crops.rois(), true, cpu_threads); },
+                  [&set](const roi_slice& s) { run_study(set, s.crops.rois(), false, 1); }});
+  return rows;
+}
+
+// Returns ROIs per second of `work` on `slice`: one warm-up call, then one call timed with CUDA events
+// (`events`) or with the host's steady clock.
+double time_rois(const std::function<void(const roi_slice&)>& work, const roi_slice& slice, bool events) {
+  work(slice);
+  const int count = slice.crops.rois();
+  if (!events) {
+    const clock_type::time_point start = clock_type::now();
+    work(slice);
+    return count / std::chrono::duration<double>(clock_type::now() - start).count();
+  }
   cudaEvent_t start, stop;
   RADCORE_CUDA_CHECK(cudaEventCreate(&start));
   RADCORE_CUDA_CHECK(cudaEventCreate(&stop));
   RADCORE_CUDA_CHECK(cudaEventRecord(start));
-  for (features_function f : functions) f(batch, settings);
+  work(slice);
   RADCORE_CUDA_CHECK(cudaEventRecord(stop));
   RADCORE_CUDA_CHECK(cudaEventSynchronize(stop));
   float milliseconds = 0.0f;
   RADCORE_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start, stop));
   RADCORE_CUDA_CHECK(cudaEventDestroy(start));
   RADCORE_CUDA_CHECK(cudaEventDestroy(stop));
-  return batch.rois() / (double(milliseconds) / 1000.0);
-}
-
-double cpu_rois_per_second(const std::vector<features_function>& functions, const discrete_batch& batch) {
-  const texture_settings settings;
-  const auto start = std::chrono::steady_clock::now();
-  for (features_function f : functions) f(batch, settings);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return batch.rois() / seconds;
+  return count / (double(milliseconds) / 1000.0);
 }
 
 }  // namespace
@@ -72,43 +309,51 @@ double cpu_rois_per_second(const std::vector<features_function>& functions, cons
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   const bool gpu = cuda_device_available();
-  std::printf("device: %s\n", cuda_device_description().c_str());
-  const std::vector<family_functions> families = {
-      {"glcm", {compute_glcm_features}, {cuda_compute_glcm_features}},
-      {"glrlm", {compute_glrlm_features}, {cuda_compute_glrlm_features}},
-      {"glszm", {compute_glszm_features}, {cuda_compute_glszm_features}},
-      {"gldm", {compute_gldm_features}, {cuda_compute_gldm_features}},
-      {"ngtdm", {compute_ngtdm_features}, {cuda_compute_ngtdm_features}},
-      {"study",
-       {compute_glcm_features, compute_glrlm_features, compute_glszm_features, compute_gldm_features,
-        compute_ngtdm_features},
-       {cuda_compute_glcm_features, cuda_compute_glrlm_features, cuda_compute_glszm_features,
-        cuda_compute_gldm_features, cuda_compute_ngtdm_features}},
+  const int cpu_threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  const clock_type::time_point started = clock_type::now();
+  const auto over_budget = [&] {
+    return std::chrono::duration<double>(clock_type::now() - started).count() > time_budget_seconds;
   };
-  const std::vector<int> edges = {10, 20, 40};
-  const std::vector<int> batch_sizes = quick ? std::vector<int>{16, 64} : std::vector<int>{16, 128, 1024};
-  // CPU batch per edge: enough ROIs for a stable time, few enough to keep the run short.
-  const std::vector<int> cpu_batch = quick ? std::vector<int>{16, 4, 1} : std::vector<int>{64, 16, 4};
+  std::printf("device: %s; %d CPU threads\n", cuda_device_description().c_str(), cpu_threads);
 
-  std::printf("ROIs per second; random cubes, bin width 25, up to 24 grey levels, default texture settings;\n");
-  std::printf("study = all five texture families on the same batch\n");
-  std::printf("%-6s %6s", "family", "voxels");
+  const std::vector<int> edges = {10, 20, 40};
+  const std::vector<int> batch_sizes = quick ? std::vector<int>{16, 128} : std::vector<int>{16, 128, 1024};
+  // ROIs the CPU backend is timed on per edge: enough for a stable time, few enough to keep the run short.
+  const std::vector<int> cpu_rois = quick ? std::vector<int>{8, 2, 1} : std::vector<int>{32, 8, 2};
+
+  std::printf("ROIs per second; cubes with an ellipsoid mask, bin width 25, default texture settings.\n");
+  std::printf("study = original + 8 coif1 wavelet images, first order and 5 texture families on each, and shape;\n");
+  std::printf("on the GPU the study's shape runs on the CPU threads meanwhile. shape's gpu columns are CPU threads.\n");
+  std::printf("'-': cell larger than the run allows; 'skip': time budget of %.0f s spent.\n", time_budget_seconds);
+  std::printf("%-10s %6s", "family", "voxels");
   for (int b : batch_sizes) std::printf("  gpu@%-6d", b);
-  std::printf("  %10s\n", "cpu 1 thread");
+  std::printf("  %12s\n", "cpu 1 thread");
   try {
     for (std::size_t e = 0; e < edges.size(); ++e) {
-      const discrete_batch all = testing::random_cube_batch(2026 + e, batch_sizes.back(), edges[e]);
-      const discrete_batch cpu_rois = first_rois(all, cpu_batch[e]);
-      for (const family_functions& family : families) {
-        std::printf("%-6s %4d^3", family.name, edges[e]);
+      const int edge = edges[e];
+      const roi_set set = make_rois(edge, batch_sizes.back(), 2026 + e);
+      const std::vector<family_row> rows = family_rows(set, cpu_threads);
+      const roi_slice cpu_slice = slice_of(set, cpu_rois[e]);
+      for (const family_row& row : rows) {
+        std::printf("%-10s %4d^3", row.name.c_str(), edge);
         for (int b : batch_sizes) {
-          if (gpu) {
-            std::printf("  %10.0f", gpu_rois_per_second(family.gpu, first_rois(all, b)));
-          } else {
+          const std::int64_t cell_voxels = std::int64_t(b) * edge * edge * edge * row.images;
+          if (!gpu) {
             std::printf("  %10s", "n/a");
+          } else if (cell_voxels > max_cell_voxels) {
+            std::printf("  %10s", "-");
+          } else if (over_budget()) {
+            std::printf("  %10s", "skip");
+          } else {
+            std::printf("  %10.0f", time_rois(row.gpu, slice_of(set, b), row.gpu_events));
           }
+          std::fflush(stdout);
         }
-        std::printf("  %10.0f\n", cpu_rois_per_second(family.cpu, cpu_rois));
+        if (over_budget()) {
+          std::printf("  %12s\n", "skip");
+        } else {
+          std::printf("  %12.1f\n", time_rois(row.cpu, cpu_slice, false));
+        }
         std::fflush(stdout);
       }
     }
