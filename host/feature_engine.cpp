@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -9,6 +10,7 @@
 #include <iostream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <utility>
 
 #include "kernels/error.hpp"
@@ -99,6 +101,59 @@ std::vector<int> split_by_voxels(const std::vector<std::int64_t>& voxel_offset, 
   return starts;
 }
 
+std::vector<int> device_runs(const std::vector<std::int64_t>& voxel_offset, std::int64_t max_voxels,
+                             std::int64_t overlap_voxels) {
+  std::vector<int> starts = split_by_voxels(voxel_offset, max_voxels);
+  const int rois = int(voxel_offset.size()) - 1;
+  if (starts.size() != 2 || rois < 2 || voxel_offset.back() < overlap_voxels) return starts;
+  // One run: split it at the ROI image boundary closest to half of the voxels.
+  const std::int64_t total = voxel_offset.back();
+  int middle = 1;
+  for (int m = 2; m < rois; ++m) {
+    if (std::llabs(2 * voxel_offset[std::size_t(m)] - total) < std::llabs(2 * voxel_offset[std::size_t(middle)] - total)) {
+      middle = m;
+    }
+  }
+  return {0, middle, rois};
+}
+
+std::vector<feature_block> compute_by_runs(const roi_batch& rois, const discrete_batch& discrete,
+                                           const std::vector<int>& starts, int threads, const run_function& compute) {
+  if (starts.size() <= 2) return compute(rois, discrete);
+  const std::size_t runs = starts.size() - 1;
+  std::vector<std::vector<feature_block>> results(runs);
+  std::vector<std::exception_ptr> errors(runs);
+  const auto run = [&](std::size_t r) {
+    try {
+      const int count = starts[r + 1] - starts[r];
+      results[r] = compute(slice_rois(rois, starts[r], count), slice_rois(discrete, starts[r], count));
+    } catch (...) {
+      errors[r] = std::current_exception();
+    }
+  };
+  // Thread t takes runs t, t + threads, ...; the calling thread is thread 0.
+  const int helpers = std::max(1, std::min<int>(threads, int(runs))) - 1;
+  std::vector<std::thread> pool;
+  for (int t = 1; t <= helpers; ++t) {
+    pool.emplace_back([&, t] {
+      for (std::size_t r = std::size_t(t); r < runs; r += std::size_t(helpers) + 1) run(r);
+    });
+  }
+  for (std::size_t r = 0; r < runs; r += std::size_t(helpers) + 1) run(r);
+  for (std::thread& thread : pool) thread.join();
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+  std::vector<feature_block> blocks;
+  for (std::size_t c = 0; c < results.front().size(); ++c) {
+    feature_block block(rois.rois(), results.front()[c].features);
+    auto at = block.values.begin();
+    for (const std::vector<feature_block>& part : results) at = std::copy(part[c].values.begin(), part[c].values.end(), at);
+    blocks.push_back(std::move(block));
+  }
+  return blocks;
+}
+
 feature_block block_rows(const feature_block& block, int first, int count) {
   feature_block rows(count, block.features);
   const auto begin = block.values.begin() + std::ptrdiff_t(first) * block.features;
@@ -161,33 +216,24 @@ class cuda_engine final : public feature_engine {
   // of CUB's segmented sort and the working set to a few GiB: GLSZM keeps four 32-bit arrays per crop voxel
   // (levels, labels, zone sizes, columns) besides its matrices, 1 GiB at this size.
   static constexpr std::int64_t max_batch_voxels = std::int64_t(1) << 26;
+  // A batch of at least this many crop voxels is split into runs that two host threads send to the device at
+  // once, each on its own stream, so that one run's copies overlap the other's kernels.
+  static constexpr std::int64_t overlap_voxels = std::int64_t(1) << 20;
+  static constexpr int copy_threads = 2;
 
-  explicit cuda_engine(int use_device) { cuda_use_device(use_device); }
+  explicit cuda_engine(int use_device) : device_(use_device) { cuda_use_device(use_device); }
 
   std::vector<feature_block> compute(const std::vector<std::string>& classes, const roi_batch& rois,
                                      const discrete_batch& discrete, const extraction_settings& settings) override {
     try {
-      const std::vector<int> starts = split_by_voxels(rois.voxel_offset, max_batch_voxels);
-      if (starts.size() <= 2) {
-        std::vector<feature_block> blocks;
-        blocks.reserve(classes.size());
-        for (const std::string& name : classes) blocks.push_back(compute_class(name, rois, discrete, settings));
-        gpu_images_ += rois.rois();
-        return blocks;
-      }
-      std::vector<feature_block> blocks;
-      for (const std::string& name : classes) {
-        feature_block block(rois.rois(), 0);
-        block.values.clear();
-        for (std::size_t c = 0; c + 1 < starts.size(); ++c) {
-          const int count = starts[c + 1] - starts[c];
-          const feature_block part = compute_class(name, slice_rois(rois, starts[c], count),
-                                                   slice_rois(discrete, starts[c], count), settings);
-          block.features = part.features;
-          block.values.insert(block.values.end(), part.values.begin(), part.values.end());
-        }
-        blocks.push_back(std::move(block));
-      }
+      // The current device is a property of the host thread, and a batching engine calls from any worker.
+      cuda_use_device(device_);
+      const std::vector<int> starts = device_runs(rois.voxel_offset, max_batch_voxels, overlap_voxels);
+      std::vector<feature_block> blocks = compute_by_runs(
+          rois, discrete, starts, copy_threads, [&](const roi_batch& run_rois, const discrete_batch& run_levels) {
+            cuda_use_device(device_);
+            return compute_run(classes, run_rois, run_levels, settings);
+          });
       gpu_images_ += rois.rois();
       return blocks;
     } catch (const input_error&) {
@@ -205,6 +251,7 @@ class cuda_engine final : public feature_engine {
                                                           const std::vector<voxel_box>& boxes,
                                                           const wavelet_options& options) override {
     try {
+      cuda_use_device(device_);
       std::vector<std::vector<wavelet_decomposition>> results = cuda_wavelet_transform(images, boxes, options);
       gpu_wavelet_boxes_ += std::int64_t(boxes.size());
       return results;
@@ -226,16 +273,25 @@ class cuda_engine final : public feature_engine {
   }
 
  private:
-  static feature_block compute_class(const std::string& name, const roi_batch& rois, const discrete_batch& discrete,
-                                     const extraction_settings& settings) {
-    const texture_settings texture = settings.texture();
-    if (name == "firstorder") return cuda_compute_firstorder_features(rois, discrete, settings.voxel_array_shift);
-    if (name == "glcm") return cuda_compute_glcm_features(discrete, texture);
-    if (name == "glrlm") return cuda_compute_glrlm_features(discrete, texture);
-    if (name == "glszm") return cuda_compute_glszm_features(discrete, texture);
-    if (name == "gldm") return cuda_compute_gldm_features(discrete, texture);
-    if (name == "ngtdm") return cuda_compute_ngtdm_features(discrete, texture);
-    return compute_cpu_class(name, rois, discrete, settings);
+  // The classes of one run: first order on its own, the texture families on one upload of the levels.
+  static std::vector<feature_block> compute_run(const std::vector<std::string>& classes, const roi_batch& rois,
+                                                const discrete_batch& discrete, const extraction_settings& settings) {
+    std::vector<std::string> textures;
+    for (const std::string& name : classes) {
+      if (name != "firstorder") textures.push_back(name);
+    }
+    std::vector<feature_block> texture_blocks;
+    if (!textures.empty()) texture_blocks = cuda_compute_texture_features(discrete, settings.texture(), textures);
+    std::vector<feature_block> blocks;
+    std::size_t next_texture = 0;
+    for (const std::string& name : classes) {
+      if (name == "firstorder") {
+        blocks.push_back(cuda_compute_firstorder_features(rois, discrete, settings.voxel_array_shift));
+      } else {
+        blocks.push_back(std::move(texture_blocks[next_texture++]));
+      }
+    }
+    return blocks;
   }
 
   // Logs the first failure, so that a run on a failing device says why once and not per batch.
@@ -246,6 +302,7 @@ class cuda_engine final : public feature_engine {
     }
   }
 
+  int device_ = 0;
   cpu_engine cpu_;
   std::atomic<std::int64_t> gpu_images_{0};
   std::atomic<std::int64_t> fallback_images_{0};

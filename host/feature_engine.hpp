@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -79,6 +80,21 @@ discrete_batch slice_rois(const discrete_batch& batch, int first, int count);
 // ROI image per run), where voxel_offset holds the batch's offsets. Returns the first ROI image of each run
 // and, last, `rois`.
 std::vector<int> split_by_voxels(const std::vector<std::int64_t>& voxel_offset, std::int64_t max_voxels);
+
+// Returns the runs (as split_by_voxels returns them) a device computes a batch in: runs of at most
+// `max_voxels`, and when that gives one run of at least `overlap_voxels` voxels and two or more ROI images,
+// two runs of about half the voxels each.
+std::vector<int> device_runs(const std::vector<std::int64_t>& voxel_offset, std::int64_t max_voxels,
+                             std::int64_t overlap_voxels);
+
+// Computes the classes of one run of ROI images.
+using run_function = std::function<std::vector<feature_block>(const roi_batch&, const discrete_batch&)>;
+
+// Calls `compute` on each run [starts[k], starts[k + 1]) of the batch, spread over `threads` host threads (the
+// caller's among them), and returns each class's rows in batch order. Rethrows the error of the first run
+// that failed.
+std::vector<feature_block> compute_by_runs(const roi_batch& rois, const discrete_batch& discrete,
+                                           const std::vector<int>& starts, int threads, const run_function& compute);
 
 // Returns rows [first, first + count) of `block`.
 feature_block block_rows(const feature_block& block, int first, int count);

@@ -48,6 +48,12 @@ feature_block cuda_compute_glszm_features(const discrete_batch& batch, const tex
 feature_block cuda_compute_gldm_features(const discrete_batch& batch, const texture_settings& settings);
 feature_block cuda_compute_ngtdm_features(const discrete_batch& batch, const texture_settings& settings);
 
+// The texture families named in `families` (glcm, glrlm, glszm, gldm, ngtdm) on one upload of the batch,
+// one block per name in that order, each equal to what cuda_compute_<family>_features returns. Throws
+// input_error for another name.
+std::vector<feature_block> cuda_compute_texture_features(const discrete_batch& batch, const texture_settings& settings,
+                                                         const std::vector<std::string>& families);
+
 // First-order features laid out as compute_firstorder_features returns them, with the same input checks
 // and errors. Order statistics, means, sums of squares and Uniformity are bitwise the CPU's, except that a
 // zero order statistic may differ in sign where an ROI has both -0.0 and +0.0. Skewness, Kurtosis and

@@ -155,6 +155,55 @@ TEST(FeatureEngine, SplitByVoxelsBoundsEachRun) {
   EXPECT_EQ(split_by_voxels({0}, 20), (std::vector<int>{0}));
 }
 
+TEST(FeatureEngine, DeviceRunsHalveLargeBatch) {
+  const std::vector<std::int64_t> offsets{0, 10, 40, 45, 95, 100};
+  // Below the overlap size the batch stays one run.
+  EXPECT_EQ(device_runs(offsets, 1000, 101), (std::vector<int>{0, 5}));
+  // At or above it, the run is split at the image boundary closest to half of the voxels (45 of 100).
+  EXPECT_EQ(device_runs(offsets, 1000, 100), (std::vector<int>{0, 3, 5}));
+  // Runs bounded by max_voxels are not split again.
+  EXPECT_EQ(device_runs(offsets, 45, 10), (std::vector<int>{0, 3, 4, 5}));
+  // A single ROI image cannot be split.
+  EXPECT_EQ(device_runs({0, 500}, 1000, 10), (std::vector<int>{0, 1}));
+}
+
+TEST(FeatureEngine, RunsOnThreadsMatchOneCall) {
+  const image_set set = random_images(17, 7);
+  roi_batch rois;
+  discrete_batch discrete;
+  for (std::size_t i = 0; i < set.rois.size(); ++i) {
+    append_rois(rois, set.rois[i]);
+    append_rois(discrete, set.discrete[i]);
+  }
+  std::unique_ptr<feature_engine> cpu = make_cpu_engine();
+  const extraction_settings settings;
+  const std::vector<feature_block> whole = cpu->compute(all_classes, rois, discrete, settings);
+  std::atomic<int> calls{0};
+  const run_function compute = [&](const roi_batch& run_rois, const discrete_batch& run_levels) {
+    ++calls;
+    return cpu->compute(all_classes, run_rois, run_levels, settings);
+  };
+  const std::vector<feature_block> by_runs = compute_by_runs(rois, discrete, {0, 2, 3, 7}, 2, compute);
+  EXPECT_EQ(calls.load(), 3);
+  ASSERT_EQ(by_runs.size(), whole.size());
+  for (std::size_t c = 0; c < whole.size(); ++c) expect_same_bits(by_runs[c], whole[c], all_classes[c]);
+}
+
+TEST(FeatureEngine, RunErrorReachesCaller) {
+  const image_set set = random_images(18, 4);
+  roi_batch rois;
+  discrete_batch discrete;
+  for (std::size_t i = 0; i < set.rois.size(); ++i) {
+    append_rois(rois, set.rois[i]);
+    append_rois(discrete, set.discrete[i]);
+  }
+  const run_function failing = [](const roi_batch& run_rois, const discrete_batch&) -> std::vector<feature_block> {
+    if (run_rois.rois() == 3) throw roi_error("the second run failed");
+    return {feature_block(run_rois.rois(), 1)};
+  };
+  EXPECT_THROW(compute_by_runs(rois, discrete, {0, 1, 4}, 2, failing), roi_error);
+}
+
 TEST(FeatureEngine, BatchingMergesConcurrentRequests) {
   constexpr int threads = 6;
   const image_set set = random_images(12, threads);

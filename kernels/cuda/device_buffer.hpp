@@ -1,5 +1,5 @@
-// Move-only owners of device memory and pinned host memory. This is the one file that calls cudaMalloc,
-// cudaFree, cudaMallocHost and cudaFreeHost.
+// Move-only owners of device memory and pinned host memory. With device_memory.cpp, this is the one place
+// that allocates and frees device and page-locked memory.
 #pragma once
 
 #include <cuda_runtime_api.h>
@@ -12,13 +12,39 @@
 
 namespace radcore::cuda {
 
+// Allocation and copies on the calling thread's default stream. radcore_cuda is compiled with
+// --default-stream per-thread, so each host thread has its own stream, and the copies and kernels of two
+// threads overlap on the device.
+namespace memory {
+
+// Returns true when the current device supports stream-ordered allocation (cudaMallocAsync), and on the
+// first call for a device keeps freed memory in its pool instead of returning it at each synchronisation.
+bool stream_ordered_allocation();
+
+// Allocates `bytes` on the calling thread's stream, from the device's pool where supported.
+void* allocate(std::size_t bytes);
+
+// Frees memory from allocate() after the work queued on the calling thread's stream. Ignores errors,
+// because destructors call it.
+void release(void* data) noexcept;
+
+// Copies `bytes` from host memory to the device through this thread's page-locked staging buffer, which
+// the copy engine reads at full bus speed, and waits for the copy.
+void copy_to_device(void* device, const void* host, std::size_t bytes);
+
+// Copies `bytes` from the device to host memory through the staging buffer, after the work queued on the
+// calling thread's stream, and waits for the copy.
+void copy_to_host(void* host, const void* device, std::size_t bytes);
+
+}  // namespace memory
+
 // `count` elements of T in device memory, uninitialised unless filled by upload() or zero().
 template <class T>
 class device_buffer {
  public:
   device_buffer() = default;
   explicit device_buffer(std::size_t count) : count_(count) {
-    if (count_ > 0) RADCORE_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&data_), count_ * sizeof(T)));
+    if (count_ > 0) data_ = static_cast<T*>(memory::allocate(count_ * sizeof(T)));
   }
   // Allocates room for `host` and copies it in (synchronously).
   explicit device_buffer(const std::vector<T>& host) : device_buffer(host.size()) { upload(host); }
@@ -42,9 +68,7 @@ class device_buffer {
   std::size_t size() const { return count_; }
 
   void upload(const std::vector<T>& host) {
-    if (!host.empty()) {
-      RADCORE_CUDA_CHECK(cudaMemcpy(data_, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
-    }
+    if (!host.empty()) memory::copy_to_device(data_, host.data(), host.size() * sizeof(T));
   }
   // Sets every byte to zero on `stream`.
   void zero(cudaStream_t stream = nullptr) {
@@ -53,14 +77,13 @@ class device_buffer {
   // Copies the whole buffer to the host (synchronously).
   std::vector<T> download() const {
     std::vector<T> host(count_);
-    if (count_ > 0) RADCORE_CUDA_CHECK(cudaMemcpy(host.data(), data_, count_ * sizeof(T), cudaMemcpyDeviceToHost));
+    if (count_ > 0) memory::copy_to_host(host.data(), data_, count_ * sizeof(T));
     return host;
   }
 
  private:
   void release() noexcept {
-    // An error from cudaFree cannot be thrown from a destructor, and the memory is gone either way.
-    if (data_ != nullptr) cudaFree(data_);
+    if (data_ != nullptr) memory::release(data_);
     data_ = nullptr;
     count_ = 0;
   }

@@ -7,9 +7,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "kernels/cuda/texture_kernels.hpp"
 #include "kernels/cuda_backend.hpp"
+#include "kernels/error.hpp"
 #include "kernels/glcm_formulas.hpp"
 #include "kernels/gldm_formulas.hpp"
 #include "kernels/glrlm.hpp"
@@ -233,10 +236,8 @@ feature_block zone_block(const discrete_batch& batch, const device_batch& d_batc
   return download_block(out, batch.rois(), feature_count);
 }
 
-}  // namespace
-
-feature_block cuda_compute_glcm_features(const discrete_batch& batch, const texture_settings& settings) {
-  const device_batch d_batch = cuda::upload_batch(batch);
+feature_block glcm_features_on(const discrete_batch& batch, const device_batch& d_batch,
+                               const texture_settings& settings) {
   const angle_family_matrices m = cuda::build_glcm(batch, d_batch, settings, nullptr);
   const std::size_t slots = m.host_slots.size();
   device_buffer<double> slot_features(std::max<std::size_t>(slots, 1) * glcm::feature_count);
@@ -253,8 +254,8 @@ feature_block cuda_compute_glcm_features(const discrete_batch& batch, const text
   return download_block(out, batch.rois(), glcm::feature_count);
 }
 
-feature_block cuda_compute_glrlm_features(const discrete_batch& batch, const texture_settings& settings) {
-  const device_batch d_batch = cuda::upload_batch(batch);
+feature_block glrlm_features_on(const discrete_batch& batch, const device_batch& d_batch,
+                                const texture_settings& settings) {
   const angle_family_matrices m = cuda::build_glrlm(batch, d_batch, settings, nullptr);
   const std::size_t slots = m.host_slots.size();
   device_buffer<double> slot_features(std::max<std::size_t>(slots, 1) * glrlm::feature_count);
@@ -277,20 +278,20 @@ feature_block cuda_compute_glrlm_features(const discrete_batch& batch, const tex
   return download_block(out, batch.rois(), glrlm::feature_count);
 }
 
-feature_block cuda_compute_glszm_features(const discrete_batch& batch, const texture_settings& settings) {
-  const device_batch d_batch = cuda::upload_batch(batch);
+feature_block glszm_features_on(const discrete_batch& batch, const device_batch& d_batch,
+                                const texture_settings& settings) {
   const zone_family_matrices m = cuda::build_glszm(batch, d_batch, settings, nullptr);
   return zone_block(batch, d_batch, m, zone_family::glszm, glszm_feature_index_count);
 }
 
-feature_block cuda_compute_gldm_features(const discrete_batch& batch, const texture_settings& settings) {
-  const device_batch d_batch = cuda::upload_batch(batch);
+feature_block gldm_features_on(const discrete_batch& batch, const device_batch& d_batch,
+                               const texture_settings& settings) {
   const zone_family_matrices m = cuda::build_gldm(batch, d_batch, settings, nullptr);
   return zone_block(batch, d_batch, m, zone_family::gldm, gldm_feature_index_count);
 }
 
-feature_block cuda_compute_ngtdm_features(const discrete_batch& batch, const texture_settings& settings) {
-  const device_batch d_batch = cuda::upload_batch(batch);
+feature_block ngtdm_features_on(const discrete_batch& batch, const device_batch& d_batch,
+                                const texture_settings& settings) {
   const cuda::ngtdm_family_matrices m = cuda::build_ngtdm(batch, d_batch, settings, nullptr);
   device_buffer<double> out(std::size_t(batch.rois()) * ngtdm_feature_index_count);
   if (batch.rois() > 0) {
@@ -300,6 +301,49 @@ feature_block cuda_compute_ngtdm_features(const discrete_batch& batch, const tex
     RADCORE_CUDA_CHECK_LAUNCH(nullptr, "ngtdm_features");
   }
   return download_block(out, batch.rois(), ngtdm_feature_index_count);
+}
+
+// Returns the features of one texture family on a batch already on the device.
+feature_block family_features_on(const std::string& family, const discrete_batch& batch, const device_batch& d_batch,
+                                 const texture_settings& settings) {
+  if (family == "glcm") return glcm_features_on(batch, d_batch, settings);
+  if (family == "glrlm") return glrlm_features_on(batch, d_batch, settings);
+  if (family == "glszm") return glszm_features_on(batch, d_batch, settings);
+  if (family == "gldm") return gldm_features_on(batch, d_batch, settings);
+  if (family == "ngtdm") return ngtdm_features_on(batch, d_batch, settings);
+  throw input_error("the CUDA backend has no texture family '" + family +
+                    "'; expected glcm, glrlm, glszm, gldm or ngtdm");
+}
+
+}  // namespace
+
+feature_block cuda_compute_glcm_features(const discrete_batch& batch, const texture_settings& settings) {
+  return glcm_features_on(batch, cuda::upload_batch(batch), settings);
+}
+
+feature_block cuda_compute_glrlm_features(const discrete_batch& batch, const texture_settings& settings) {
+  return glrlm_features_on(batch, cuda::upload_batch(batch), settings);
+}
+
+feature_block cuda_compute_glszm_features(const discrete_batch& batch, const texture_settings& settings) {
+  return glszm_features_on(batch, cuda::upload_batch(batch), settings);
+}
+
+feature_block cuda_compute_gldm_features(const discrete_batch& batch, const texture_settings& settings) {
+  return gldm_features_on(batch, cuda::upload_batch(batch), settings);
+}
+
+feature_block cuda_compute_ngtdm_features(const discrete_batch& batch, const texture_settings& settings) {
+  return ngtdm_features_on(batch, cuda::upload_batch(batch), settings);
+}
+
+std::vector<feature_block> cuda_compute_texture_features(const discrete_batch& batch, const texture_settings& settings,
+                                                         const std::vector<std::string>& families) {
+  const device_batch d_batch = cuda::upload_batch(batch);
+  std::vector<feature_block> blocks;
+  blocks.reserve(families.size());
+  for (const std::string& family : families) blocks.push_back(family_features_on(family, batch, d_batch, settings));
+  return blocks;
 }
 
 }  // namespace radcore
