@@ -162,9 +162,8 @@ class batch_planner {
   int box_jobs_ = 0;             // the job list of the leaves computed on the box only
 };
 
-// Returns an upper bound of the device memory a box adds to a batch: its level-0 block in each of the two
-// level buffers and each inner buffer (no later block is larger), every decomposition of the box, and
-// its jobs.
+// Returns an upper bound of the device memory a box adds to a batch. It counts the box's level-0 block once
+// per level buffer and inner buffer, because no later block is larger, plus its decompositions and jobs.
 std::size_t box_device_bytes(const std::vector<block_spans>& spans, const voxel_box& box,
                              const transform_setup& setup, std::size_t value_bytes) {
   const std::size_t blocks = 2 + (setup.axes.size() - 1);

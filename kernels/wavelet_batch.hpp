@@ -119,10 +119,10 @@ struct wavelet_batch_plan {
 void check_wavelet_batch(const std::vector<wavelet_input>& images, const std::vector<voxel_box>& boxes,
                          const wavelet_options& options);
 
-// Plans the boxes whose images have `precision`, in request order, in batches whose device memory
-// estimate (an upper bound: every buffer of the batch plus the jobs, in elements of `value_bytes`) stays
-// within max_batch_bytes. A box whose estimate alone exceeds the limit gets a batch of its own. The
-// request must have passed check_wavelet_batch.
+// Plans the boxes whose images have `precision`, in request order, in batches whose estimated device
+// memory stays within max_batch_bytes. The estimate is an upper bound of the buffers and jobs of a batch
+// for values of `value_bytes` bytes. A box whose estimate alone exceeds the limit gets a batch of its own.
+// The request must have passed check_wavelet_batch.
 std::vector<wavelet_batch_plan> plan_wavelet_batches(const std::vector<wavelet_input>& images,
                                                      const std::vector<voxel_box>& boxes,
                                                      const wavelet_options& options, wavelet_precision precision,

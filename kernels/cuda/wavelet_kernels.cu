@@ -38,6 +38,8 @@ __global__ void filter_axis_kernel(const filter_job* jobs, int job_count, std::i
 
 // Runs one batch: uploads the gathered input and the jobs, issues the launches in order on the default
 // stream, and appends the downloaded decompositions to `results`.
+// NOTE: this path has only been compiled, not run on a device. The same plan passes the host run in
+// tests/test_wavelet_batch.cpp, and tests/gpu/test_gpu_wavelet.cpp checks this path on a GPU.
 template <typename T>
 void run_batch(const wavelet_batch_plan& plan, const std::vector<wavelet_input>& images,
                const std::vector<voxel_box>& boxes, const std::vector<std::string>& names,

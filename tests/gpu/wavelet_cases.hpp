@@ -109,8 +109,8 @@ inline wavelet_options wavelet_options_of(const std::string& wavelet, int level,
   return options;
 }
 
-// Settings for volume_batch: coif1 (the study's wavelet) at levels 1 and 2, with and without a start level,
-// and level 0; haar, db3, sym4, bior2.2, rbio1.3 and dmey; force2d along each axis.
+// Settings for volume_batch. coif1, the study's wavelet, runs at levels 0, 1 and 2, with and without a start
+// level. haar, db3, sym4, bior2.2, rbio1.3 and dmey run at levels 1 and 2, and force2d leaves out each axis.
 inline std::vector<wavelet_options> volume_options() {
   std::vector<wavelet_options> all;
   const std::vector<std::pair<int, int>> levels = {{1, 0}, {2, 0}, {1, 1}};
