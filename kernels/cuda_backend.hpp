@@ -5,9 +5,12 @@
 // Every function takes a whole batch and launches one kernel per step for all of its ROIs. Matrices are
 // integer counts built on the device and equal the CPU backend's; features call the same formulas
 // (kernels/*_formulas.hpp) and agree with the CPU backend to rounding of the device's math functions.
+// The wavelet transform follows the CPU's plan (kernels/wavelet_plan.hpp) and per-sample formula, and its
+// values are bitwise the CPU's.
 // Errors of the CUDA runtime are thrown as radcore::cuda::cuda_error, a std::runtime_error.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -69,5 +72,19 @@ std::vector<texture_matrix> cuda_glrlm_matrices(const discrete_batch& batch, con
 std::vector<glszm_matrix> cuda_glszm_matrices(const discrete_batch& batch, const texture_settings& settings);
 std::vector<gldm_matrix> cuda_gldm_matrices(const discrete_batch& batch, const texture_settings& settings);
 std::vector<ngtdm_matrix> cuda_ngtdm_matrices(const discrete_batch& batch, const texture_settings& settings);
+
+// Device memory that one batch of cuda_wavelet_transform may plan for by default: 2 GiB.
+inline constexpr std::size_t cuda_wavelet_default_batch_bytes = std::size_t(2) << 30;
+
+// Computes the wavelet decompositions of boxes[i] of images[i] for every i. Result i contains them in the order
+// of wavelet_image_names(options), bitwise equal to what wavelet_transform(images[i], boxes[i], options,
+// sink) passes to its sink. Several entries may share one image, and float32 and float64 images may be
+// mixed. Boxes are transformed in batches whose estimated device memory stays within max_batch_bytes; a box
+// that exceeds it alone is transformed alone. Throws input_error, with the CPU's message, for invalid
+// options or a box that is empty or outside its image, and when images and boxes differ in size, before any
+// device work. The IBSI wavelet (wavelet_ibsi.hpp) has no GPU version.
+std::vector<std::vector<wavelet_decomposition>> cuda_wavelet_transform(
+    const std::vector<wavelet_input>& images, const std::vector<voxel_box>& boxes, const wavelet_options& options,
+    std::size_t max_batch_bytes = cuda_wavelet_default_batch_bytes);
 
 }  // namespace radcore

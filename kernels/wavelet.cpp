@@ -5,22 +5,22 @@
 
 #include "kernels/error.hpp"
 #include "kernels/wavelet_formulas.hpp"
+#include "kernels/wavelet_plan.hpp"
 #include "kernels/wavelet_taps.hpp"
 
 namespace radcore {
 namespace {
 
-// Positions first, first + 1, ..., first + length - 1 (mod period) along one axis of the padded image.
-struct axis_span {
-  int first = 0;
-  int length = 0;
-  int period = 0;
-};
+// Widens a span by the reach of a filter of even length F: output n reads inputs n - (F/2 - 1) to n + F/2.
+axis_span widen(const axis_span& span, int length) {
+  if (span.length + length - 1 >= span.period) return {0, span.period, span.period};
+  return {wrap_index(span.first - (length / 2 - 1), span.period), span.length + length - 1, span.period};
+}
 
 // Values of the padded image, or of one of its filtered versions, on a block of spans. x is fastest.
 template <typename T>
 struct block {
-  std::array<axis_span, 3> spans;
+  block_spans spans;
   std::vector<T> values;
 
   std::int64_t stride(int axis) const {
@@ -29,83 +29,6 @@ struct block {
     return result;
   }
 };
-
-template <typename T>
-struct filter_pair {
-  const T* low;
-  const T* high;
-  int length;
-};
-
-template <typename T>
-filter_pair<T> typed_filters(const wavelet_filter_bank& bank);
-
-template <>
-filter_pair<double> typed_filters<double>(const wavelet_filter_bank& bank) {
-  return {bank.dec_lo, bank.dec_hi, bank.length};
-}
-
-template <>
-filter_pair<float> typed_filters<float>(const wavelet_filter_bank& bank) {
-  return {bank.dec_lo_float, bank.dec_hi_float, bank.length};
-}
-
-// The axes (0 = x, 1 = y, 2 = z) that PyRadiomics transforms, in swtn's order. PyRadiomics passes the numpy
-// axes from last to first, (2, 1, 0) in 3D and (1, 0) in 2D, less force2Ddimension when force2D is set.
-std::vector<int> transformed_axes(const wavelet_options& options) {
-  const int dimensions = options.image_dimensions;
-  std::vector<int> axes;
-  for (int numpy_axis = dimensions - 1; numpy_axis >= 0; --numpy_axis) {
-    if (options.force2d && numpy_axis == options.force2d_dimension) continue;
-    axes.push_back(dimensions - 1 - numpy_axis);
-  }
-  return axes;
-}
-
-std::string level_prefix(int returned_level) {
-  return returned_level == 1 ? "wavelet-" : "wavelet" + std::to_string(returned_level) + "-";
-}
-
-void check_options(const wavelet_options& options) {
-  if (options.image_dimensions != 2 && options.image_dimensions != 3) {
-    throw input_error("wavelet: image_dimensions must be 2 or 3, not " + std::to_string(options.image_dimensions));
-  }
-  if (options.level < 0 || options.start_level < 0) {
-    throw input_error("wavelet: level and start_level must be at least 0, not " + std::to_string(options.level) +
-                      " and " + std::to_string(options.start_level));
-  }
-  if (options.force2d && (options.force2d_dimension < 0 || options.force2d_dimension >= options.image_dimensions)) {
-    throw input_error("wavelet: force2Ddimension " + std::to_string(options.force2d_dimension) +
-                      " is not an axis of a " + std::to_string(options.image_dimensions) + "D image");
-  }
-}
-
-const wavelet_filter_bank& filter_bank_of(const wavelet_options& options) {
-  const wavelet_filter_bank* bank = find_wavelet_filter_bank(options.wavelet.c_str());
-  if (!bank) {
-    throw input_error("wavelet: unknown wavelet '" + options.wavelet +
-                      "'; expected a discrete PyWavelets wavelet such as haar, db2, sym4, coif1, bior1.3 or dmey");
-  }
-  return *bank;
-}
-
-void check_box(const wavelet_input& image, const voxel_box& box) {
-  for (int axis = 0; axis < 3; ++axis) {
-    const bool inside = box.size[axis] > 0 && box.lower[axis] >= 0 &&
-                        box.lower[axis] + box.size[axis] <= image.size[axis];
-    if (!inside) {
-      throw input_error("wavelet: box [" + std::to_string(box.lower[axis]) + ", " +
-                        std::to_string(box.lower[axis] + box.size[axis]) + ") along axis " + "xyz"[axis] +
-                        " is empty or outside the image of " + std::to_string(image.size[axis]) + " voxels");
-    }
-  }
-}
-
-// Widens a span by the reach of a filter of even length F: output n reads inputs n - (F/2 - 1) to n + F/2.
-axis_span widen(const axis_span& span, int length) {
-  if (span.length + length - 1 >= span.period) return {0, span.period, span.period};
-  return {wrap_index(span.first - (length / 2 - 1), span.period), span.length + length - 1, span.period};
-}
 
 // Filters `input` along `axis` and returns the output on `output_span` along that axis.
 template <typename T>
@@ -140,10 +63,7 @@ block<T> filter_along(const block<T>& input, int axis, const axis_span& output_s
 // Copies the voxels of `box` out of `data`, whose spans contain the box.
 template <typename T>
 std::vector<double> crop_to_box(const block<T>& data, const voxel_box& box) {
-  std::array<int, 3> offset{};
-  for (int axis = 0; axis < 3; ++axis) {
-    offset[axis] = wrap_index(box.lower[axis] - data.spans[axis].first, data.spans[axis].period);
-  }
+  const std::array<int, 3> offset = box_offset_in(data.spans, box);
   std::vector<double> values;
   values.reserve(std::size_t(box.count()));
   for (int z = 0; z < box.size[2]; ++z) {
@@ -155,27 +75,13 @@ std::vector<double> crop_to_box(const block<T>& data, const voxel_box& box) {
   return values;
 }
 
-// Reads the padded image on `spans`: position p of an axis of odd size N is index p for p < N and index 0
-// for p = N, the voxel that numpy.pad(..., 'wrap') appends.
+// Reads the padded image on `spans`.
 template <typename T>
-block<T> gather_padded(const wavelet_input& image, const std::array<axis_span, 3>& spans) {
+block<T> gather_block(const wavelet_input& image, const block_spans& spans) {
   block<T> data;
   data.spans = spans;
-  data.values.reserve(std::size_t(spans[0].length) * spans[1].length * spans[2].length);
-  std::array<std::vector<int>, 3> source;
-  for (int axis = 0; axis < 3; ++axis) {
-    for (int t = 0; t < spans[axis].length; ++t) {
-      const int position = wrap_index(spans[axis].first + t, spans[axis].period);
-      source[axis].push_back(position < image.size[axis] ? position : 0);
-    }
-  }
-  const std::int64_t nx = image.size[0];
-  const std::int64_t ny = image.size[1];
-  for (int z : source[2]) {
-    for (int y : source[1]) {
-      for (int x : source[0]) data.values.push_back(T(image.values[(z * ny + y) * nx + x]));
-    }
-  }
+  data.values.resize(std::size_t(span_volume(spans)));
+  gather_padded(image, spans, data.values.data());
   return data;
 }
 
@@ -188,7 +94,7 @@ class level_transform {
   using detail_callback = std::function<void(const std::string& letters, const block<T>& detail)>;
 
   level_transform(const filter_pair<T>& filters, const std::vector<int>& axes,
-                  const std::array<axis_span, 3>& output_spans, detail_callback emit_detail)
+                  const block_spans& output_spans, detail_callback emit_detail)
       : filters_(filters), axes_(axes), output_spans_(output_spans), emit_detail_(std::move(emit_detail)) {}
 
   block<T> run(const block<T>& input) {
@@ -223,7 +129,7 @@ class level_transform {
 
   filter_pair<T> filters_;
   const std::vector<int>& axes_;
-  std::array<axis_span, 3> output_spans_;
+  block_spans output_spans_;
   detail_callback emit_detail_;
   block<T> approximation_;
 };
@@ -231,69 +137,129 @@ class level_transform {
 template <typename T>
 void transform_box(const wavelet_input& image, const voxel_box& box, const wavelet_options& options,
                    const wavelet_sink& sink) {
-  const filter_pair<T> filters = typed_filters<T>(filter_bank_of(options));
-  const std::vector<int> axes = transformed_axes(options);
+  const filter_pair<T> filters = typed_filters<T>(wavelet_filter_bank_of(options));
+  const std::vector<int> axes = wavelet_transformed_axes(options);
   const int levels = options.start_level + options.level;
+  const std::vector<block_spans> spans = wavelet_level_spans(image.size, box, axes, filters.length, levels);
 
-  // Output spans per level, widened backwards from the box: level k must produce, as its approximation, the
-  // input that level k + 1 reads. spans[levels] is the box, and spans[k] is level k's input.
-  std::vector<std::array<axis_span, 3>> spans(std::size_t(levels) + 1);
-  for (int axis = 0; axis < 3; ++axis) {
-    const int period = image.size[axis] + image.size[axis] % 2;
-    spans[std::size_t(levels)][axis] = {box.lower[axis], box.size[axis], period};
-  }
-  for (int k = levels; k > 0; --k) {
-    spans[std::size_t(k) - 1] = spans[std::size_t(k)];
-    for (int axis : axes) spans[std::size_t(k) - 1][axis] = widen(spans[std::size_t(k)][axis], filters.length);
-  }
-
-  block<T> data = gather_padded<T>(image, spans[0]);
+  block<T> data = gather_block<T>(image, spans[0]);
   for (int k = 0; k < levels; ++k) {
     const int returned_level = k - options.start_level + 1;
     typename level_transform<T>::detail_callback emit;
     if (returned_level >= 1) {
       emit = [&](const std::string& letters, const block<T>& detail) {
-        sink(wavelet_decomposition{level_prefix(returned_level) + letters, box, crop_to_box(detail, box)});
+        sink(wavelet_decomposition{wavelet_level_prefix(returned_level) + letters, box,
+                                   crop_to_box(detail, box)});
       };
     }
     data = level_transform<T>(filters, axes, spans[std::size_t(k) + 1], emit).run(data);
   }
-  const std::string approximation_name =
-      level_prefix(options.level) + std::string(axes.size(), 'L');
+  const std::string approximation_name = wavelet_level_prefix(options.level) + std::string(axes.size(), 'L');
   sink(wavelet_decomposition{approximation_name, box, crop_to_box(data, box)});
 }
 
 }  // namespace
+
+// PyRadiomics passes the numpy axes from last to first, (2, 1, 0) in 3D and (1, 0) in 2D, less
+// force2Ddimension when force2D is set.
+std::vector<int> wavelet_transformed_axes(const wavelet_options& options) {
+  const int dimensions = options.image_dimensions;
+  std::vector<int> axes;
+  for (int numpy_axis = dimensions - 1; numpy_axis >= 0; --numpy_axis) {
+    if (options.force2d && numpy_axis == options.force2d_dimension) continue;
+    axes.push_back(dimensions - 1 - numpy_axis);
+  }
+  return axes;
+}
+
+std::string wavelet_level_prefix(int returned_level) {
+  return returned_level == 1 ? "wavelet-" : "wavelet" + std::to_string(returned_level) + "-";
+}
+
+void check_wavelet_options(const wavelet_options& options) {
+  if (options.image_dimensions != 2 && options.image_dimensions != 3) {
+    throw input_error("wavelet: image_dimensions must be 2 or 3, not " + std::to_string(options.image_dimensions));
+  }
+  if (options.level < 0 || options.start_level < 0) {
+    throw input_error("wavelet: level and start_level must be at least 0, not " + std::to_string(options.level) +
+                      " and " + std::to_string(options.start_level));
+  }
+  if (options.force2d && (options.force2d_dimension < 0 || options.force2d_dimension >= options.image_dimensions)) {
+    throw input_error("wavelet: force2Ddimension " + std::to_string(options.force2d_dimension) +
+                      " is not an axis of a " + std::to_string(options.image_dimensions) + "D image");
+  }
+}
+
+const wavelet_filter_bank& wavelet_filter_bank_of(const wavelet_options& options) {
+  const wavelet_filter_bank* bank = find_wavelet_filter_bank(options.wavelet.c_str());
+  if (!bank) {
+    throw input_error("wavelet: unknown wavelet '" + options.wavelet +
+                      "'; expected a discrete PyWavelets wavelet such as haar, db2, sym4, coif1, bior1.3 or dmey");
+  }
+  return *bank;
+}
+
+void check_wavelet_box(const wavelet_input& image, const voxel_box& box) {
+  for (int axis = 0; axis < 3; ++axis) {
+    const bool inside = box.size[axis] > 0 && box.lower[axis] >= 0 &&
+                        box.lower[axis] + box.size[axis] <= image.size[axis];
+    if (!inside) {
+      throw input_error("wavelet: box [" + std::to_string(box.lower[axis]) + ", " +
+                        std::to_string(box.lower[axis] + box.size[axis]) + ") along axis " + "xyz"[axis] +
+                        " is empty or outside the image of " + std::to_string(image.size[axis]) + " voxels");
+    }
+  }
+}
+
+void check_wavelet_request(const wavelet_input& image, const voxel_box& box, const wavelet_options& options) {
+  check_wavelet_options(options);
+  wavelet_filter_bank_of(options);
+  check_wavelet_box(image, box);
+}
+
+std::vector<block_spans> wavelet_level_spans(const std::array<int, 3>& image_size, const voxel_box& box,
+                                             const std::vector<int>& axes, int filter_length, int levels) {
+  // Widened backwards from the box: level k must produce, as its approximation, the input that level k + 1
+  // reads.
+  std::vector<block_spans> spans(std::size_t(levels) + 1);
+  for (int axis = 0; axis < 3; ++axis) {
+    const int period = image_size[axis] + image_size[axis] % 2;
+    spans[std::size_t(levels)][axis] = {box.lower[axis], box.size[axis], period};
+  }
+  for (int k = levels; k > 0; --k) {
+    spans[std::size_t(k) - 1] = spans[std::size_t(k)];
+    for (int axis : axes) spans[std::size_t(k) - 1][axis] = widen(spans[std::size_t(k)][axis], filter_length);
+  }
+  return spans;
+}
 
 wavelet_precision wavelet_precision_for(const std::string& pixel_type) {
   return pixel_type == "float" ? wavelet_precision::float32 : wavelet_precision::float64;
 }
 
 std::vector<std::string> wavelet_image_names(const wavelet_options& options) {
-  check_options(options);
-  const std::size_t axis_count = transformed_axes(options).size();
+  check_wavelet_options(options);
+  const std::size_t axis_count = wavelet_transformed_axes(options).size();
   std::vector<std::string> names;
   for (int level = 1; level <= options.level; ++level) {
     for (std::size_t code = 1; code < (std::size_t(1) << axis_count); ++code) {
       std::string letters;
       for (std::size_t k = 0; k < axis_count; ++k) letters += (code >> (axis_count - 1 - k)) & 1 ? 'H' : 'L';
-      names.push_back(level_prefix(level) + letters);
+      names.push_back(wavelet_level_prefix(level) + letters);
     }
   }
-  names.push_back(level_prefix(options.level) + std::string(axis_count, 'L'));
+  names.push_back(wavelet_level_prefix(options.level) + std::string(axis_count, 'L'));
   return names;
 }
 
 int wavelet_margin(const wavelet_options& options) {
-  check_options(options);
-  return (options.start_level + options.level) * (filter_bank_of(options).length / 2);
+  check_wavelet_options(options);
+  return (options.start_level + options.level) * (wavelet_filter_bank_of(options).length / 2);
 }
 
 void wavelet_transform(const wavelet_input& image, const voxel_box& box, const wavelet_options& options,
                        const wavelet_sink& sink) {
-  check_options(options);
-  filter_bank_of(options);
-  check_box(image, box);
+  check_wavelet_request(image, box, options);
   if (image.precision == wavelet_precision::float32) {
     transform_box<float>(image, box, options, sink);
   } else {
