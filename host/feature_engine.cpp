@@ -213,7 +213,7 @@ class cpu_engine final : public feature_engine {
 class cuda_engine final : public feature_engine {
  public:
   // Crop voxels per device call. Larger batches are split, which keeps first order within the int item count
-  // of CUB's segmented sort and the working set to a few GiB: GLSZM keeps four 32-bit arrays per crop voxel
+  // of CUB's segmented sort. It also bounds the working set: GLSZM keeps four 32-bit arrays per crop voxel
   // (levels, labels, zone sizes, columns) besides its matrices, 1 GiB at this size.
   static constexpr std::int64_t max_batch_voxels = std::int64_t(1) << 26;
   // A batch of at least this many crop voxels is split into runs that two host threads send to the device at
@@ -294,7 +294,7 @@ class cuda_engine final : public feature_engine {
     return blocks;
   }
 
-  // Logs the first failure, so that a run on a failing device says why once and not per batch.
+  // Logs the first failure, so that a run on a failing device logs the reason once and not per batch.
   void note_fallback(const std::string& reason) {
     if (!warned_.exchange(true)) {
       std::cerr << "radcore: warning: the CUDA backend failed (" << reason
@@ -314,7 +314,7 @@ class cuda_engine final : public feature_engine {
 #endif  // RADCORE_HAS_CUDA
 
 // Requests queue here until one caller, the leader, takes every queued request with the front's key and
-// runs them as one group. Only one group runs at a time, so the inner engine sees one caller.
+// runs them as one group. Only one group runs at a time, so the inner engine has one caller at a time.
 template <class Request>
 class merge_queue {
  public:

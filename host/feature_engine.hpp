@@ -77,7 +77,7 @@ roi_batch slice_rois(const roi_batch& batch, int first, int count);
 discrete_batch slice_rois(const discrete_batch& batch, int first, int count);
 
 // Splits ROI images 0 .. rois - 1 into consecutive runs of at most `max_voxels` voxels each (at least one
-// ROI image per run), where voxel_offset holds the batch's offsets. Returns the first ROI image of each run
+// ROI image per run), where voxel_offset contains the batch's offsets. Returns the first ROI image of each run
 // and, last, `rois`.
 std::vector<int> split_by_voxels(const std::vector<std::int64_t>& voxel_offset, std::int64_t max_voxels);
 

@@ -39,11 +39,6 @@ std::string cuda_device_description();
 // the number of devices. Throws cuda::cuda_error when no device is usable.
 void cuda_use_device(int device);
 
-// The PyRadiomics-mode wavelet of boxes[i] of images[i] for every i, each as wavelet_transform yields it.
-std::vector<std::vector<wavelet_decomposition>> cuda_wavelet_transform(const std::vector<wavelet_input>& images,
-                                                                       const std::vector<voxel_box>& boxes,
-                                                                       const wavelet_options& options);
-
 // Feature blocks laid out as compute_<family>_features returns them on the CPU.
 feature_block cuda_compute_glcm_features(const discrete_batch& batch, const texture_settings& settings);
 feature_block cuda_compute_glrlm_features(const discrete_batch& batch, const texture_settings& settings);

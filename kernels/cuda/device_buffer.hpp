@@ -29,7 +29,8 @@ void* allocate(std::size_t bytes);
 void release(void* data) noexcept;
 
 // Copies `bytes` from host memory to the device through this thread's page-locked staging buffer, which
-// the copy engine reads at full bus speed, and waits for the copy.
+// the copy engine reads directly (the driver would otherwise stage pageable memory itself), and waits for the
+// copy.
 void copy_to_device(void* device, const void* host, std::size_t bytes);
 
 // Copies `bytes` from the device to host memory through the staging buffer, after the work queued on the

@@ -81,7 +81,7 @@ void* allocate(std::size_t bytes) {
 }
 
 void release(void* data) noexcept {
-  // Memory from cudaMallocAsync must not go to cudaFree, and the reverse; the device's pool support does not
+  // Memory from cudaMallocAsync must not go to cudaFree, and the reverse. The device's pool support does not
   // change while the process runs, so the test below picks the call that allocated it.
   try {
     if (stream_ordered_allocation()) {

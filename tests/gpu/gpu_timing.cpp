@@ -1,6 +1,6 @@
 // Times the CUDA backend against the CPU backend in the same run and prints one table of ROIs per second,
-// per family and for the study configuration (the original image plus the eight coif1 wavelet
-// decompositions, first order and the five texture families on each, shape on the original).
+// per family and for the study configuration. The study configuration is the original image plus the eight
+// coif1 wavelet decompositions, first order and the five texture families on each, and shape.
 //
 // ROIs are cubes of 10, 20 and 40 voxels a side with an ellipsoid mask, cut from one smooth, noisy image
 // per size, so the wavelet reads real margins. GPU figures of a family are CUDA events around one batch call
@@ -175,7 +175,7 @@ void run_study(const roi_set& set, int count, bool gpu, int cpu_threads) {
   const wavelet_options options;
   if (!gpu) {
     compute_shape_features(crops);
-    std::vector<std::vector<wavelet_decomposition>> bands(std::size_t(count));
+    std::vector<std::vector<wavelet_decomposition>> bands(static_cast<std::size_t>(count));
     for (int r = 0; r < count; ++r) {
       wavelet_transform(inputs_for(set, 1).front(), boxes[std::size_t(r)], options,
                         [&](wavelet_decomposition&& d) { bands[std::size_t(r)].push_back(std::move(d)); });
