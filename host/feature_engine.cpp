@@ -242,9 +242,24 @@ class cuda_engine final : public feature_engine {
       throw;
     } catch (const std::runtime_error& error) {
       note_fallback(error.what());
-      fallback_images_ += rois.rois();
     }
-    return cpu_.compute(classes, rois, discrete, settings);
+    // Retry image by image, so that only the images the device cannot run move to the CPU.
+    std::vector<int> each(std::size_t(rois.rois()) + 1);
+    for (std::size_t r = 0; r < each.size(); ++r) each[r] = int(r);
+    return compute_by_runs(rois, discrete, each, 1, [&](const roi_batch& one, const discrete_batch& one_levels) {
+      try {
+        std::vector<feature_block> blocks = compute_run(classes, one, one_levels, settings);
+        ++gpu_images_;
+        return blocks;
+      } catch (const input_error&) {
+        throw;
+      } catch (const std::bad_alloc&) {
+        throw;
+      } catch (const std::runtime_error&) {
+        ++fallback_images_;
+      }
+      return cpu_.compute(classes, one, one_levels, settings);
+    });
   }
 
   std::vector<std::vector<wavelet_decomposition>> wavelet(const std::vector<wavelet_input>& images,

@@ -1,7 +1,7 @@
 // The backends that extraction computes features on. An engine computes the per-image-type feature
 // classes (first order and the texture families) for a batch of ROI images, and the PyRadiomics-mode
 // wavelet of a box. The CPU engine runs the CPU backend. The CUDA engine runs the CUDA backend and falls
-// back to the CPU for a batch the device cannot run, counting the ROI images it moved. A batching engine
+// back to the CPU for the ROI images the device cannot run, counting them. A batching engine
 // merges the requests of many worker threads, so that one launch per family serves all of them.
 #pragma once
 

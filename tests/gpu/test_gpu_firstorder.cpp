@@ -42,14 +42,6 @@ bool is_bitwise_column(int feature) {
   return feature != skewness && feature != kurtosis && feature != entropy;
 }
 
-feature_tolerance firstorder_tolerance(int feature) {
-  feature_tolerance t;
-  // Skewness divides m3, a sum of cubed deviations that cancel for near-symmetric ROIs, so a last-bit
-  // difference of each pow term is an absolute error of about 1e-16 times the mean |x - mean|³ / m2^1.5.
-  if (feature == firstorder::skewness) t.absolute = 1e-12;
-  return t;
-}
-
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof(double)) == 0; }
 
 // Order statistics may differ in the sign of a zero: CUB's sort keeps -0.0 and +0.0 in input order and
