@@ -43,7 +43,7 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr double time_budget_seconds = 75.0;
 // Largest batch, in crop voxels times images per ROI, that a cell times; larger cells print "-".
-constexpr std::int64_t max_cell_voxels = std::int64_t(24) << 20;
+constexpr std::int64_t max_cell_voxels = std::int64_t(80) << 20;
 
 const char* const texture_families[] = {"glcm", "glrlm", "glszm", "gldm", "ngtdm"};
 
