@@ -9,10 +9,11 @@
 #   scripts/gpu-check.sh             on the GPU machine (CUDA, CMake, ninja; no network)
 #   scripts/gpu-check.sh --quick     the same with a shorter timing run
 #
-# Time on the GPU machine is an estimate from a build on 2 loaded cores. There the GPU targets took 114 s,
-# and the longest single files were gtest-all.cc (23 s) and feature_kernels.cu (20 s). With 16 cores the
-# build should take about a minute, configure included. The tests and the timing run are capped at 100 s and
-# 90 s, so the whole check stays under 5 minutes even when a cap is reached.
+# gpu-export/ is ignored by git, so a tool that copies the working tree to the GPU machine must be told to
+# carry it. Build time on the GPU machine is an estimate: on the 2-core development machine the GPU targets
+# built in 50 s from scratch (2026-12-04), so 16 cores should need well under a minute. The tests and the
+# timing run are capped at 100 s and 90 s (the timing run stops starting new cells after 75 s), so the
+# whole check stays under 5 minutes even when a cap is reached.
 #
 # Environment: RADCORE_BUILD_DIR (full build used by --prepare, default build), RADCORE_GPU_BUILD_DIR
 # (default build-gpu), RADCORE_JOBS (parallel compile jobs, default nproc).
