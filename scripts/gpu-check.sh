@@ -9,7 +9,7 @@
 #   scripts/gpu-check.sh             on the GPU machine (CUDA, CMake, ninja; no network)
 #   scripts/gpu-check.sh --quick     the same with a shorter timing run
 #
-# gpu-export/ is ignored by git, so a tool that copies the working tree to the GPU machine must be told to
+# gpu-export/ is ignored by git, so a tool that copies the working tree to the GPU machine must be asked to
 # carry it. Build time on the GPU machine is an estimate: on the 2-core development machine the GPU targets
 # built in 50 s from scratch (2026-12-04), so 16 cores should need well under a minute. The tests and the
 # timing run are capped at 100 s and 90 s (the timing run stops starting new cells after 75 s), so the

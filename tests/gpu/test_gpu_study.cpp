@@ -1,6 +1,6 @@
-// The whole study configuration on the GPU against the CPU backend: the coif1 wavelet of every ROI's box
-// (bitwise), then first order and the five texture families on all nine images of every ROI in one call per
-// family (within the families' tolerances), and two GPU runs bitwise equal.
+// The whole study configuration on the GPU against the CPU backend. The coif1 wavelet of every ROI's box must
+// be bitwise the CPU's. First order and the five texture families, one call per family for all nine images
+// of every ROI, must agree within the families' tolerances. Two GPU runs must give the same bits.
 #include <gtest/gtest.h>
 
 #include <array>
