@@ -56,8 +56,9 @@ struct export_cli_options {
 
 void check_device(const std::string& device) {
   if (device == "cuda") {
-    throw input_error("--device cuda: stability studies run on the CPU; the CUDA backend is not used by extraction "
-                      "yet; use --device cpu or auto");
+    // NOTE: a stability study extracts each perturbed copy with the CPU engine; it does not batch them for
+    // the GPU yet.
+    throw input_error("--device cuda: stability studies run on the CPU backend only; use --device cpu or auto");
   }
   if (device == "auto") std::cerr << "radcore: the stability study runs on the CPU\n";
 }
