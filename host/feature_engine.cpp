@@ -1,5 +1,6 @@
 #include "host/feature_engine.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -352,18 +353,34 @@ class merge_queue {
       leading_ = true;
       changed_.wait_for(lock, window_, [&] { return int(queue_.size()) >= threads_; });
       std::vector<Request*> group;
-      const std::string key = queue_.front()->key;
-      for (auto it = queue_.begin(); it != queue_.end();) {
-        if ((*it)->key == key) {
-          group.push_back(*it);
-          it = queue_.erase(it);
-        } else {
-          ++it;
+      try {
+        group.reserve(queue_.size());
+        const std::string key = queue_.front()->key;
+        for (auto it = queue_.begin(); it != queue_.end();) {
+          if ((*it)->key == key) {
+            group.push_back(*it);
+            it = queue_.erase(it);
+          } else {
+            ++it;
+          }
+        }
+        lock.unlock();
+        run(group);
+        lock.lock();
+      } catch (...) {
+        // Nothing here should throw (run stores errors in the requests), but if it does, every member of
+        // the group gets the error, and the next caller may lead, so that no caller waits forever.
+        if (!lock.owns_lock()) lock.lock();
+        const std::exception_ptr error = std::current_exception();
+        for (Request* member : group) {
+          if (!member->error) member->error = error;
+        }
+        if (group.empty()) {
+          queue_.erase(std::remove(queue_.begin(), queue_.end(), &request), queue_.end());
+          request.error = error;
+          request.done = true;
         }
       }
-      lock.unlock();
-      run(group);
-      lock.lock();
       for (Request* member : group) member->done = true;
       leading_ = false;
       changed_.notify_all();
@@ -469,7 +486,7 @@ class batching_engine final : public feature_engine {
           first += count;
         }
         return;
-      } catch (const std::exception&) {
+      } catch (...) {
         for (class_request* request : group) request->result.clear();
       }
     }
@@ -499,7 +516,7 @@ class batching_engine final : public feature_engine {
           for (std::size_t b = 0; b < request->boxes->size(); ++b) request->result.push_back(std::move(results[next++]));
         }
         return;
-      } catch (const std::exception&) {
+      } catch (...) {
         for (wavelet_request* request : group) request->result.clear();
       }
     }

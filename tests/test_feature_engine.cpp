@@ -284,6 +284,40 @@ TEST(FeatureEngine, BatchingKeepsErrorWithItsRequest) {
   }
 }
 
+// An engine whose every call throws a value that is not a std::exception.
+class throwing_engine final : public feature_engine {
+ public:
+  std::vector<feature_block> compute(const std::vector<std::string>&, const roi_batch&, const discrete_batch&,
+                                     const extraction_settings&) override {
+    throw 42;
+  }
+  std::vector<std::vector<wavelet_decomposition>> wavelet(const std::vector<wavelet_input>&,
+                                                          const std::vector<voxel_box>&,
+                                                          const wavelet_options&) override {
+    throw 42;
+  }
+  std::string backend() const override { return "cpu"; }
+};
+
+TEST(FeatureEngine, BatchingReturnsEveryCallerWhenInnerThrows) {
+  constexpr int threads = 3;
+  const image_set set = random_images(19, threads);
+  std::unique_ptr<feature_engine> batching = make_batching_engine(std::make_unique<throwing_engine>(), threads, 2000.0);
+  std::atomic<int> thrown{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      try {
+        batching->compute({"firstorder"}, set.rois[std::size_t(t)], set.discrete[std::size_t(t)], {});
+      } catch (int) {
+        ++thrown;
+      }
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+  EXPECT_EQ(thrown.load(), threads);
+}
+
 TEST(FeatureEngine, BatchingMergesWaveletBoxes) {
   constexpr int threads = 3;
   std::mt19937_64 random(15);

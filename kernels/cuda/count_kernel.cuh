@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <mutex>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -58,16 +60,20 @@ __device__ inline void decode_voxel(const extent3& crop, std::int64_t v, int& x,
   z = int(rest / crop.ny);
 }
 
-// One block counts chunk blockIdx.y of item blockIdx.x. Counters are unsigned integers, so the sums are
-// exact and independent of the order in which threads add.
+// Chunks per item that one launch covers along gridDim.y, within its limit of 65535. Items with more chunks
+// are counted by further launches with a larger first_chunk.
+constexpr std::int64_t max_chunks_per_launch = 65535;
+
+// One block counts chunk first_chunk + blockIdx.y of item blockIdx.x. Counters are unsigned integers, so the
+// sums are exact and independent of the order in which threads add.
 template <class Counter, class Visit>
 __global__ void count_kernel(batch_view batch, const count_item* items, const offset3* offsets, Counter* counts,
-                             std::uint32_t* flags, Visit visit) {
+                             std::uint32_t* flags, Visit visit, std::int64_t first_chunk) {
   extern __shared__ __align__(16) unsigned char shared_bytes[];
   Counter* shared = reinterpret_cast<Counter*>(shared_bytes);
   const count_item item = items[blockIdx.x];
   const extent3 crop = batch.size[item.roi];
-  const std::int64_t begin = std::int64_t(blockIdx.y) * chunk_voxels;
+  const std::int64_t begin = (first_chunk + std::int64_t(blockIdx.y)) * chunk_voxels;
   if (begin >= crop.count()) return;  // the same for the whole block, so no thread waits at a barrier
   const std::int64_t end = begin + chunk_voxels < crop.count() ? begin + chunk_voxels : crop.count();
   const std::int64_t cells = std::int64_t(item.rows) * item.columns;
@@ -87,6 +93,22 @@ __global__ void count_kernel(batch_view batch, const count_item* items, const of
       if (shared[i] != 0) atomicAdd(&global[i], shared[i]);
     }
   }
+}
+
+// Raises the kernel's dynamic shared-memory limit to the device's opt-in maximum, once per device and kernel.
+// The attribute belongs to the device, not to the calling thread, so setting it per launch to that launch's
+// size would let one thread shrink it below another thread's launch.
+template <class Kernel>
+void allow_max_shared_memory(Kernel kernel) {
+  static std::mutex mutex;
+  static std::set<int> done;
+  int device = 0;
+  RADCORE_CUDA_CHECK(cudaGetDevice(&device));
+  std::lock_guard<std::mutex> lock(mutex);
+  if (done.count(device) > 0) return;
+  RADCORE_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                          int(max_shared_bytes_per_block())));
+  done.insert(device);
 }
 
 // Device buffers of one counting launch.
@@ -111,14 +133,16 @@ counted<Counter> run_count(count_plan plan, const device_batch& d_batch, Visit v
   device_buffer<offset3> d_offsets(plan.offsets);
   if (!plan.items.empty() && d_batch.max_voxels > 0) {
     auto kernel = count_kernel<Counter, Visit>;
-    if (plan.shared_bytes > 48 * 1024) {
-      RADCORE_CUDA_CHECK(
-          cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(plan.shared_bytes)));
+    if (plan.shared_bytes > 48 * 1024) allow_max_shared_memory(kernel);
+    const std::int64_t chunks = (d_batch.max_voxels + chunk_voxels - 1) / chunk_voxels;
+    for (std::int64_t first_chunk = 0; first_chunk < chunks; first_chunk += max_chunks_per_launch) {
+      const std::int64_t launch_chunks = std::min(max_chunks_per_launch, chunks - first_chunk);
+      const dim3 grid(unsigned(plan.items.size()), unsigned(launch_chunks));
+      kernel<<<grid, count_threads, plan.shared_bytes, stream>>>(d_batch.view(), out.items.data(), d_offsets.data(),
+                                                                  out.counts.data(), out.flags.data(), visit,
+                                                                  first_chunk);
+      RADCORE_CUDA_CHECK_LAUNCH(stream, "count_kernel");
     }
-    const dim3 grid(unsigned(plan.items.size()), unsigned((d_batch.max_voxels + chunk_voxels - 1) / chunk_voxels));
-    kernel<<<grid, count_threads, plan.shared_bytes, stream>>>(d_batch.view(), out.items.data(), d_offsets.data(),
-                                                                out.counts.data(), out.flags.data(), visit);
-    RADCORE_CUDA_CHECK_LAUNCH(stream, "count_kernel");
   }
   // The kernel reads d_offsets, which is freed on return.
   RADCORE_CUDA_CHECK(cudaStreamSynchronize(stream));

@@ -24,7 +24,12 @@ class cuda_error : public std::runtime_error {
 };
 
 inline void check_cuda_result(cudaError_t result, const char* call, const char* file, int line) {
-  if (result != cudaSuccess) throw cuda_error(call, file, line, result);
+  if (result != cudaSuccess) {
+    // The runtime keeps a failed call's error for cudaGetLastError, so the next launch check of this thread
+    // would report it again. Clearing it leaves only sticky errors (a kernel fault) for later calls.
+    cudaGetLastError();
+    throw cuda_error(call, file, line, result);
+  }
 }
 
 // Checks the launch just issued on `stream`. With RADCORE_CUDA_SYNC_DEBUG it also waits for the stream, so

@@ -28,7 +28,7 @@ void* allocate(std::size_t bytes);
 // because destructors call it.
 void release(void* data) noexcept;
 
-// Copies `bytes` from host memory to the device through this thread's page-locked staging buffer, which
+// Copies `bytes` from host memory to the device through a page-locked staging buffer from a shared pool, which
 // the copy engine reads directly (the driver would otherwise stage pageable memory itself), and waits for the
 // copy.
 void copy_to_device(void* device, const void* host, std::size_t bytes);

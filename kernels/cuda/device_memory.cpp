@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "kernels/cuda/device_buffer.hpp"
 
@@ -16,21 +18,16 @@ namespace {
 // copy engine reads the other.
 constexpr std::size_t staging_half_bytes = std::size_t(16) << 20;
 
-// Two page-locked halves per host thread and an event per half that marks the end of its last copy,
-// allocated on first use and freed when the thread ends.
+// Two page-locked halves and an event per half that marks the end of its last copy, allocated on first use.
+// NOTE: the events belong to the device that was current at that first use; a process that copies on two
+// devices may get a buffer whose events belong to the other one.
 class staging_buffer {
  public:
-  ~staging_buffer() {
-    if (data_ != nullptr) cudaFreeHost(data_);
-    for (cudaEvent_t event : done_) {
-      if (event != nullptr) cudaEventDestroy(event);
-    }
-  }
-
   unsigned char* half(int k) {
     if (data_ == nullptr) {
+      RADCORE_CUDA_CHECK(cudaEventCreateWithFlags(&done_[0], cudaEventDisableTiming));
+      RADCORE_CUDA_CHECK(cudaEventCreateWithFlags(&done_[1], cudaEventDisableTiming));
       RADCORE_CUDA_CHECK(cudaMallocHost(reinterpret_cast<void**>(&data_), 2 * staging_half_bytes));
-      for (cudaEvent_t& event : done_) RADCORE_CUDA_CHECK(cudaEventCreateWithFlags(&event, cudaEventDisableTiming));
     }
     return data_ + std::size_t(k) * staging_half_bytes;
   }
@@ -41,10 +38,50 @@ class staging_buffer {
   cudaEvent_t done_[2] = {nullptr, nullptr};
 };
 
-staging_buffer& thread_staging() {
-  thread_local staging_buffer buffer;
-  return buffer;
+// Staging buffers shared by all threads: a copy leases one for its duration, so that short-lived threads
+// do not pin and unpin memory each time, and the pool holds as many buffers as copies ever ran at once.
+// The pool is never destroyed: page-locked memory is returned with the process, and freeing it from a
+// static destructor could run after the CUDA runtime has shut down.
+class staging_pool {
+ public:
+  staging_buffer* acquire() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (free_.empty()) {
+      buffers_.push_back(std::make_unique<staging_buffer>());
+      return buffers_.back().get();
+    }
+    staging_buffer* buffer = free_.back();
+    free_.pop_back();
+    return buffer;
+  }
+  void give_back(staging_buffer* buffer) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    free_.push_back(buffer);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<staging_buffer>> buffers_;
+  std::vector<staging_buffer*> free_;
+};
+
+staging_pool& shared_pool() {
+  static staging_pool* pool = new staging_pool;
+  return *pool;
 }
+
+// A staging buffer taken from the pool for one copy and given back when the copy returns or throws.
+class staging_lease {
+ public:
+  staging_lease() : buffer_(shared_pool().acquire()) {}
+  ~staging_lease() { shared_pool().give_back(buffer_); }
+  staging_lease(const staging_lease&) = delete;
+  staging_lease& operator=(const staging_lease&) = delete;
+  staging_buffer& operator*() const { return *buffer_; }
+
+ private:
+  staging_buffer* buffer_;
+};
 
 }  // namespace
 
@@ -94,7 +131,8 @@ void release(void* data) noexcept {
 }
 
 void copy_to_device(void* device, const void* host, std::size_t bytes) {
-  staging_buffer& staging = thread_staging();
+  const staging_lease lease;
+  staging_buffer& staging = *lease;
   const auto* source = static_cast<const unsigned char*>(host);
   auto* target = static_cast<unsigned char*>(device);
   int k = 0;
@@ -112,7 +150,8 @@ void copy_to_device(void* device, const void* host, std::size_t bytes) {
 }
 
 void copy_to_host(void* host, const void* device, std::size_t bytes) {
-  staging_buffer& staging = thread_staging();
+  const staging_lease lease;
+  staging_buffer& staging = *lease;
   auto* target = static_cast<unsigned char*>(host);
   const auto* source = static_cast<const unsigned char*>(device);
   // Queue the copy into half k, then move the previous half's data out while the copy engine writes.
@@ -120,6 +159,8 @@ void copy_to_host(void* host, const void* device, std::size_t bytes) {
   int k = 0;
   for (std::size_t done = 0; done < bytes; done += staging_half_bytes, k ^= 1) {
     const std::size_t piece = bytes - done < staging_half_bytes ? bytes - done : staging_half_bytes;
+    // A copy that failed part way may have left a transfer into this half running.
+    RADCORE_CUDA_CHECK(cudaEventSynchronize(staging.done(k)));
     RADCORE_CUDA_CHECK(cudaMemcpyAsync(staging.half(k), source + done, piece, cudaMemcpyDeviceToHost,
                                        cudaStreamPerThread));
     RADCORE_CUDA_CHECK(cudaEventRecord(staging.done(k), cudaStreamPerThread));

@@ -120,7 +120,9 @@ void evaluate_glcm_slots(const discrete_batch& batch, const device_batch& d_batc
         d_batch.ng.data(), d_double_offset.data(), d_index_offset.data(), work.data(), index_work.data(),
         features.data());
     RADCORE_CUDA_CHECK_LAUNCH(nullptr, "glcm_slot_features");
-    RADCORE_CUDA_CHECK(cudaDeviceSynchronize());
+    // The scratch is freed on this thread's stream after the kernel; waiting for that stream alone keeps
+    // another thread's work running.
+    RADCORE_CUDA_CHECK(cudaStreamSynchronize(cudaStreamPerThread));
     begin = end;
   }
 }
