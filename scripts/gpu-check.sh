@@ -63,7 +63,8 @@ fi
 
 build="${RADCORE_GPU_BUILD_DIR:-build-gpu}"
 if [[ ! -f $export_dir/googletest/CMakeLists.txt ]]; then
-  echo "gpu-check: $export_dir/googletest is missing; run scripts/gpu-check.sh --prepare before copying the tree" >&2
+  echo "gpu-check: $export_dir/googletest is missing; run scripts/gpu-check.sh --prepare on a development machine," \
+    "and carry $export_dir/ with the tree (git ignores it)" >&2
   exit 1
 fi
 echo "== configure and build ($build, $jobs jobs)"
@@ -74,7 +75,10 @@ if ! cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRADCORE_GPU_ON
   exit 1
 fi
 if ! cmake --build "$build" --target radcore_gpu_tests radcore_gpu_timing -j"$jobs" > "$build/gpu-check-build.log" 2>&1; then
-  tail -n 60 "$build/gpu-check-build.log"
+  # The first errors, then the end of the log: only the output may come back from the GPU machine.
+  grep -m 10 -A 6 -E "error|FAILED" "$build/gpu-check-build.log" || true
+  echo "..."
+  tail -n 30 "$build/gpu-check-build.log"
   echo "gpu-check: build failed; the whole log is $build/gpu-check-build.log" >&2
   exit 1
 fi

@@ -32,8 +32,14 @@ std::string cuda_device_description() {
   const cudaError_t result = cudaGetDeviceCount(&count);
   if (result != cudaSuccess) {
     cudaGetLastError();
-    return std::string("no usable CUDA device: cudaGetDeviceCount returned ") + cudaGetErrorName(result) + " (" +
-           cudaGetErrorString(result) + ")";
+    std::string description = std::string("no usable CUDA device: cudaGetDeviceCount returned ") +
+                              cudaGetErrorName(result) + " (" + cudaGetErrorString(result) + ")";
+    // The runtime's text for error 35 suggests an old driver, but it is also what a machine without any
+    // NVIDIA driver (and so without a GPU in use) reports.
+    if (result == cudaErrorInsufficientDriver) {
+      description += ": no NVIDIA driver is loaded, or it is older than this build's CUDA runtime";
+    }
+    return description;
   }
   if (count == 0) return "no usable CUDA device: cudaGetDeviceCount found 0 devices";
   cudaDeviceProp properties{};
