@@ -1,6 +1,8 @@
 // `radcore extract --cohort`, `export` and `info` on generated phantoms and on the shared real data.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -11,6 +13,7 @@
 #include "io/feature_store.hpp"
 #include "io/image_reader.hpp"
 #include "test_data.hpp"
+#include "tests/gpu_tolerance.hpp"
 
 #if defined(RADCORE_HAS_CUDA)
 #include "kernels/cuda_backend.hpp"
@@ -276,6 +279,37 @@ TEST_F(Cohort, DeviceRequestIsChecked) {
   EXPECT_FALSE(contains(result.err, "running on the")) << result.err;
   EXPECT_TRUE(contains(info_of(folder_ / "cpu.h5"), "backend: cpu (--device cpu)"));
   EXPECT_EQ(run("extract --cohort " + shell_quoted(manifest) + " -o x.h5 --device tpu").status, 64);
+}
+
+TEST_F(Cohort, CudaStoreMatchesCpuStore) {
+  if (!gpu_usable()) GTEST_SKIP() << "GPU test skipped: no usable CUDA device in this build or on this machine";
+  make_phantoms({1, 2, 3});
+  const fs::path manifest = write_manifest("manifest.csv", {1, 2, 3});
+  const fs::path cpu_store = folder_ / "cpu.h5";
+  const fs::path gpu_store = folder_ / "gpu.h5";
+  const std::string common = "extract --cohort " + shell_quoted(manifest) + " --labels all --jobs 3 -o ";
+  ASSERT_EQ(run(common + shell_quoted(cpu_store) + " --device cpu").status, 0);
+  const testing::command_result gpu = run(common + shell_quoted(gpu_store) + " --device cuda");
+  ASSERT_EQ(gpu.status, 0) << gpu.err;
+  EXPECT_FALSE(contains(gpu.err, "computed on the CPU instead")) << gpu.err;
+  const store_contents cpu_rows = read_store(cpu_store.string());
+  const store_contents gpu_rows = read_store(gpu_store.string());
+  EXPECT_EQ(gpu_rows.header.backend, "cuda");
+  ASSERT_EQ(gpu_rows.header.feature_names, cpu_rows.header.feature_names);
+  ASSERT_EQ(gpu_rows.rows.size(), cpu_rows.rows.size());
+  for (std::size_t r = 0; r < cpu_rows.rows.size(); ++r) {
+    EXPECT_EQ(gpu_rows.rows[r].backend, "cuda");
+    ASSERT_EQ(gpu_rows.rows[r].features.size(), cpu_rows.rows[r].features.size());
+    for (std::size_t f = 0; f < cpu_rows.rows[r].features.size(); ++f) {
+      const double a = gpu_rows.rows[r].features[f], b = cpu_rows.rows[r].features[f];
+      const std::string& name = cpu_rows.header.feature_names[f];
+      if (std::isnan(a) || std::isnan(b)) {
+        EXPECT_EQ(std::isnan(a), std::isnan(b)) << name;
+        continue;
+      }
+      EXPECT_LE(std::fabs(a - b), testing::gpu_feature_tolerance(name, b)) << "row " << r << " " << name;
+    }
+  }
 }
 
 TEST_F(Cohort, InfoSummarisesStore) {

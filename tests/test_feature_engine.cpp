@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <mutex>
 #include <random>
@@ -17,6 +18,7 @@
 #include "host/settings.hpp"
 #include "kernels/discretise.hpp"
 #include "kernels/error.hpp"
+#include "tests/gpu_tolerance.hpp"
 #include "tests/test_data.hpp"
 
 namespace radcore {
@@ -373,6 +375,34 @@ TEST(FeatureEngine, ExtractionThroughEngineMatchesDefault) {
   EXPECT_EQ(std::memcmp(row.feature_values.data(), expected.feature_values.data(),
                         expected.feature_values.size() * sizeof(double)),
             0);
+}
+
+TEST(FeatureEngine, CudaExtractionMatchesCpu) {
+  RADCORE_REQUIRE_SHARED("pyradiomics/brain1_image.nrrd");
+  std::unique_ptr<feature_engine> cuda;
+  try {
+    cuda = make_engine("cuda");
+  } catch (const input_error& error) {
+    GTEST_SKIP() << "GPU test skipped: " << error.what();
+  }
+  const extraction_parameters parameters =
+      load_parameters_file(testing::test_resource("reference/image_types/params/study.yaml").string());
+  const std::string data = testing::shared_data_dir().string() + "/pyradiomics/";
+  const feature_row expected = extract_case(data + "brain1_image.nrrd", data + "brain1_label.nrrd", parameters);
+  const feature_row row =
+      extract_case(data + "brain1_image.nrrd", data + "brain1_label.nrrd", parameters, 0, cuda.get());
+  EXPECT_EQ(cuda->counts().gpu_images, 9);
+  EXPECT_EQ(cuda->counts().fallback_images, 0);
+  ASSERT_EQ(row.feature_keys, expected.feature_keys);
+  for (std::size_t i = 0; i < row.feature_values.size(); ++i) {
+    const double a = row.feature_values[i], b = expected.feature_values[i];
+    if (std::isnan(a) || std::isnan(b)) {
+      EXPECT_EQ(std::isnan(a), std::isnan(b)) << row.feature_keys[i];
+      continue;
+    }
+    EXPECT_LE(std::fabs(a - b), testing::gpu_feature_tolerance(row.feature_keys[i], b))
+        << row.feature_keys[i] << ": " << a << " on the GPU, " << b << " on the CPU";
+  }
 }
 
 TEST(FeatureEngine, UnknownDeviceIsRejected) {
