@@ -8,8 +8,8 @@
 
 namespace radcore::testing {
 
-// The matrices and filtered images are identical on both backends; the device's log2, pow, exp and sqrt
-// differ from glibc's in the last bits, which gives 1e-12 relative with an absolute floor near 0.
+// The matrices and filtered images are identical on both backends. The device's log2, pow, exp and sqrt
+// differ from glibc's in the last bits, so features get 1e-12 relative with an absolute floor near 0.
 inline double gpu_feature_tolerance(const std::string& name, double expected) {
   double floor = 1e-13;
   // Where GLCM's second eigenvalue is 0, MCC is rounding noise of the eigensolver.
