@@ -68,22 +68,14 @@ std::unique_ptr<feature_engine> make_batching_engine(std::unique_ptr<feature_eng
 // batch.
 std::string class_settings_key(const extraction_settings& settings);
 
-// Appends the ROI images of `from` to `into`, keeping their order and offsets consistent.
-void append_rois(roi_batch& into, const roi_batch& from);
-void append_rois(discrete_batch& into, const discrete_batch& from);
-
-// Returns ROI images [first, first + count) of `batch` as a batch of their own.
-roi_batch slice_rois(const roi_batch& batch, int first, int count);
-discrete_batch slice_rois(const discrete_batch& batch, int first, int count);
-
 // Splits ROI images 0 .. rois - 1 into consecutive runs of at most `max_voxels` voxels each (at least one
 // ROI image per run), where voxel_offset contains the batch's offsets. Returns the first ROI image of each run
 // and, last, `rois`.
 std::vector<int> split_by_voxels(const std::vector<std::int64_t>& voxel_offset, std::int64_t max_voxels);
 
-// Returns the runs (as split_by_voxels returns them) a device computes a batch in: runs of at most
-// `max_voxels`, and when that gives one run of at least `overlap_voxels` voxels and two or more ROI images,
-// two runs of about half the voxels each.
+// Returns the runs, as split_by_voxels returns them, that a device computes a batch in. Runs have at most
+// `max_voxels` voxels. When that gives one run of at least `overlap_voxels` voxels and two or more ROI
+// images, it is split into two runs of about half the voxels each.
 std::vector<int> device_runs(const std::vector<std::int64_t>& voxel_offset, std::int64_t max_voxels,
                              std::int64_t overlap_voxels);
 
@@ -95,9 +87,6 @@ using run_function = std::function<std::vector<feature_block>(const roi_batch&, 
 // that failed.
 std::vector<feature_block> compute_by_runs(const roi_batch& rois, const discrete_batch& discrete,
                                            const std::vector<int>& starts, int threads, const run_function& compute);
-
-// Returns rows [first, first + count) of `block`.
-feature_block block_rows(const feature_block& block, int first, int count);
 
 // Returns one line that names the backend a --device request runs on, for the log of a run.
 std::string describe_device_choice(const std::string& device);

@@ -41,7 +41,7 @@ enum feature : int {
 
 // One ROI's inputs. `sorted` contains the same `count` values as `values`. At least the ranks that
 // order_statistic_ranks lists must be at their ascending-sort positions, so a full ascending sort or
-// place_order_statistics in firstorder.cpp will do. `level_counts` holds the voxel count of each
+// place_order_statistics in firstorder.cpp will do. `level_counts` contains the voxel count of each
 // compact grey level 1..levels of the discretised ROI. Count is any integer type.
 template <class Count>
 struct roi_input {

@@ -103,4 +103,15 @@ struct feature_block {
   double at(int roi, int feature) const { return values[std::size_t(roi) * features + feature]; }
 };
 
+// Appends the ROI images of `from` to `into`, keeping their order and offsets consistent.
+void append_rois(roi_batch& into, const roi_batch& from);
+void append_rois(discrete_batch& into, const discrete_batch& from);
+
+// Returns ROI images [first, first + count) of `batch` as a batch of their own.
+roi_batch slice_rois(const roi_batch& batch, int first, int count);
+discrete_batch slice_rois(const discrete_batch& batch, int first, int count);
+
+// Returns rows [first, first + count) of `block`.
+feature_block block_rows(const feature_block& block, int first, int count);
+
 }  // namespace radcore

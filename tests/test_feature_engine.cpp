@@ -65,6 +65,14 @@ image_set random_images(std::uint64_t seed, int count) {
   return set;
 }
 
+// Appends every image of `set` to `rois` and `discrete`, in order.
+void merge_images(const image_set& set, roi_batch& rois, discrete_batch& discrete) {
+  for (std::size_t i = 0; i < set.rois.size(); ++i) {
+    append_rois(rois, set.rois[i]);
+    append_rois(discrete, set.discrete[i]);
+  }
+}
+
 void expect_same_bits(const feature_block& actual, const feature_block& expected, const std::string& what) {
   ASSERT_EQ(actual.rois, expected.rois) << what;
   ASSERT_EQ(actual.features, expected.features) << what;
@@ -103,10 +111,7 @@ TEST(FeatureEngine, MergedBatchMatchesSeparateImages) {
   const extraction_settings settings;
   roi_batch rois;
   discrete_batch discrete;
-  for (std::size_t i = 0; i < set.rois.size(); ++i) {
-    append_rois(rois, set.rois[i]);
-    append_rois(discrete, set.discrete[i]);
-  }
+  merge_images(set, rois, discrete);
   ASSERT_EQ(rois.rois(), 10);
   ASSERT_EQ(discrete.rois(), 10);
   const std::vector<feature_block> merged = cpu->compute(all_classes, rois, discrete, settings);
@@ -123,10 +128,7 @@ TEST(FeatureEngine, SliceMatchesSeparateImages) {
   const image_set set = random_images(16, 5);
   roi_batch rois;
   discrete_batch discrete;
-  for (std::size_t i = 0; i < set.rois.size(); ++i) {
-    append_rois(rois, set.rois[i]);
-    append_rois(discrete, set.discrete[i]);
-  }
+  merge_images(set, rois, discrete);
   const roi_batch middle = slice_rois(rois, 1, 3);
   const discrete_batch middle_levels = slice_rois(discrete, 1, 3);
   ASSERT_EQ(middle.rois(), 3);
@@ -173,10 +175,7 @@ TEST(FeatureEngine, RunsOnThreadsMatchOneCall) {
   const image_set set = random_images(17, 7);
   roi_batch rois;
   discrete_batch discrete;
-  for (std::size_t i = 0; i < set.rois.size(); ++i) {
-    append_rois(rois, set.rois[i]);
-    append_rois(discrete, set.discrete[i]);
-  }
+  merge_images(set, rois, discrete);
   std::unique_ptr<feature_engine> cpu = make_cpu_engine();
   const extraction_settings settings;
   const std::vector<feature_block> whole = cpu->compute(all_classes, rois, discrete, settings);
@@ -195,10 +194,7 @@ TEST(FeatureEngine, RunErrorReachesCaller) {
   const image_set set = random_images(18, 4);
   roi_batch rois;
   discrete_batch discrete;
-  for (std::size_t i = 0; i < set.rois.size(); ++i) {
-    append_rois(rois, set.rois[i]);
-    append_rois(discrete, set.discrete[i]);
-  }
+  merge_images(set, rois, discrete);
   const run_function failing = [](const roi_batch& run_rois, const discrete_batch&) -> std::vector<feature_block> {
     if (run_rois.rois() == 3) throw roi_error("the second run failed");
     return {feature_block(run_rois.rois(), 1)};

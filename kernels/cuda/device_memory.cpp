@@ -19,7 +19,7 @@ namespace {
 constexpr std::size_t staging_half_bytes = std::size_t(16) << 20;
 
 // Two page-locked halves and an event per half that marks the end of its last copy, allocated on first use.
-// NOTE: the events belong to the device that was current at that first use; a process that copies on two
+// NOTE: the events belong to the device that was current at that first use. A process that copies on two
 // devices may get a buffer whose events belong to the other one.
 class staging_buffer {
  public:

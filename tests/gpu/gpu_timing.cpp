@@ -5,8 +5,8 @@
 // ROIs are cubes of 10, 20 and 40 voxels a side with an ellipsoid mask, cut from one smooth, noisy image
 // per size, so the wavelet reads real margins. GPU figures of a family are CUDA events around one batch call
 // (upload, kernels and download included) after a warm-up call. The study figure is wall time for the
-// whole chain on a batch: shape on every CPU thread while the GPU computes the wavelet, then discretisation
-// of the nine images on CPU threads and one call per family for all of them. CPU figures come from the CPU
+// whole chain on a batch. Shape runs on every CPU thread while the GPU computes the wavelet. Then the nine
+// images are discretised on CPU threads, and one call per family computes all of them. CPU figures come from the CPU
 // backend on one thread, on a few ROIs of the same batch. The run stops timing new cells after
 // `time_budget_seconds`, so that it fits the time of a GPU check. Usage: radcore_gpu_timing [--quick].
 #include <cuda_runtime_api.h>
@@ -73,6 +73,8 @@ roi_set make_rois(int edge, int count, std::uint64_t seed) {
       }
     }
   }
+
+  // One ellipsoid mask, filling the cube, for every ROI.
   std::uniform_int_distribution<int> corner(0, side - edge);
   const double centre = 0.5 * (edge - 1), radius = 0.5 * edge;
   std::vector<std::uint8_t> mask(std::size_t(edge) * edge * edge);
@@ -85,6 +87,8 @@ roi_set make_rois(int edge, int count, std::uint64_t seed) {
       }
     }
   }
+
+  // Each ROI's crop of the image at a random corner.
   std::vector<double> values(mask.size());
   for (int r = 0; r < count; ++r) {
     voxel_box box;
@@ -106,16 +110,6 @@ roi_set make_rois(int edge, int count, std::uint64_t seed) {
   }
   set.levels = discretise(set.crops, binning_settings{});
   return set;
-}
-
-roi_batch first_crops(const roi_batch& batch, int count) {
-  roi_batch part;
-  part.size.assign(batch.size.begin(), batch.size.begin() + count);
-  part.spacing.assign(batch.spacing.begin(), batch.spacing.begin() + count);
-  part.voxel_offset.assign(batch.voxel_offset.begin(), batch.voxel_offset.begin() + count + 1);
-  part.intensity.assign(batch.intensity.begin(), batch.intensity.begin() + batch.voxel_offset[std::size_t(count)]);
-  part.mask.assign(batch.mask.begin(), batch.mask.begin() + batch.voxel_offset[std::size_t(count)]);
-  return part;
 }
 
 std::vector<wavelet_input> inputs_for(const roi_set& set, int count) {
@@ -170,7 +164,7 @@ std::vector<roi_batch> study_images(const roi_batch& crops, const std::vector<st
 
 // The whole study configuration for the first `count` ROIs of `set`, on the GPU or on one CPU thread.
 void run_study(const roi_set& set, int count, bool gpu, int cpu_threads) {
-  const roi_batch crops = first_crops(set.crops, count);
+  const roi_batch crops = slice_rois(set.crops, 0, count);
   const std::vector<voxel_box> boxes(set.boxes.begin(), set.boxes.begin() + count);
   const wavelet_options options;
   if (!gpu) {
@@ -187,6 +181,7 @@ void run_study(const roi_set& set, int count, bool gpu, int cpu_threads) {
     }
     return;
   }
+
   std::future<void> shape = std::async(std::launch::async, [&] { shape_on_threads(crops, cpu_threads); });
   const std::vector<roi_batch> images = study_images(crops, cuda_wavelet_transform(inputs_for(set, count), boxes, options));
   std::vector<discrete_batch> levels(images.size());
@@ -195,41 +190,16 @@ void run_study(const roi_set& set, int count, bool gpu, int cpu_threads) {
     pool.emplace_back([&, k] { levels[k] = discretise(images[k], binning_settings{}); });
   }
   for (std::thread& thread : pool) thread.join();
-  roi_batch all_images = images.front();
-  discrete_batch all_levels = levels.front();
-  for (std::size_t k = 1; k < images.size(); ++k) {
-    const roi_batch& image = images[k];
-    const std::int64_t voxel_base = all_images.voxel_offset.back();
-    for (int r = 0; r < image.rois(); ++r) {
-      all_images.add(image.size[std::size_t(r)], image.spacing[std::size_t(r)],
-                     image.intensity.data() + image.voxel_offset[std::size_t(r)],
-                     image.mask.data() + image.voxel_offset[std::size_t(r)]);
-    }
-    const discrete_batch& part = levels[k];
-    const std::int64_t level_base = all_levels.level_offset.back();
-    all_levels.size.insert(all_levels.size.end(), part.size.begin(), part.size.end());
-    all_levels.spacing.insert(all_levels.spacing.end(), part.spacing.begin(), part.spacing.end());
-    for (std::size_t r = 1; r < part.voxel_offset.size(); ++r) all_levels.voxel_offset.push_back(voxel_base + part.voxel_offset[r]);
-    all_levels.level.insert(all_levels.level.end(), part.level.begin(), part.level.end());
-    for (std::size_t r = 1; r < part.level_offset.size(); ++r) all_levels.level_offset.push_back(level_base + part.level_offset[r]);
-    all_levels.grey_value.insert(all_levels.grey_value.end(), part.grey_value.begin(), part.grey_value.end());
-    all_levels.ng.insert(all_levels.ng.end(), part.ng.begin(), part.ng.end());
+
+  roi_batch all_images;
+  discrete_batch all_levels;
+  for (std::size_t k = 0; k < images.size(); ++k) {
+    append_rois(all_images, images[k]);
+    append_rois(all_levels, levels[k]);
   }
   cuda_compute_firstorder_features(all_images, all_levels, 0.0);
-  for (const char* family : texture_families) texture_on(family, all_levels, true);
+  cuda_compute_texture_features(all_levels, texture_settings{}, {"glcm", "glrlm", "glszm", "gldm", "ngtdm"});
   shape.get();
-}
-
-discrete_batch first_levels(const discrete_batch& batch, int count) {
-  discrete_batch part;
-  part.size.assign(batch.size.begin(), batch.size.begin() + count);
-  part.spacing.assign(batch.spacing.begin(), batch.spacing.begin() + count);
-  part.voxel_offset.assign(batch.voxel_offset.begin(), batch.voxel_offset.begin() + count + 1);
-  part.level.assign(batch.level.begin(), batch.level.begin() + batch.voxel_offset[std::size_t(count)]);
-  part.level_offset.assign(batch.level_offset.begin(), batch.level_offset.begin() + count + 1);
-  part.grey_value.assign(batch.grey_value.begin(), batch.grey_value.begin() + batch.level_offset[std::size_t(count)]);
-  part.ng.assign(batch.ng.begin(), batch.ng.begin() + count);
-  return part;
 }
 
 // The first `count` ROIs of a set, sliced before timing so that no cell times the slicing.
@@ -241,7 +211,7 @@ struct roi_slice {
 };
 
 roi_slice slice_of(const roi_set& set, int count) {
-  return {first_crops(set.crops, count), first_levels(set.levels, count),
+  return {slice_rois(set.crops, 0, count), slice_rois(set.levels, 0, count),
           std::vector<voxel_box>(set.boxes.begin(), set.boxes.begin() + count), inputs_for(set, count)};
 }
 
